@@ -1,0 +1,70 @@
+/**
+ * The model package contract (`public/models/<name>/manifest.json`), as TypeScript types.
+ * `manifest.json` is the single source of truth: nothing about a model is hard-coded in `src/`.
+ * Validation lives in `manifest.ts`; see ../shared/DESIGN.md for the prose contract.
+ */
+
+export type AttentionPlace = 'down' | 'mid' | 'up';
+
+/** One cross-attention output of the UNet graph. */
+export interface AttentionOutputSpec {
+  /** ONNX output name, `attn_<place>_<block>_<index>`. Tensor: float32 [B, heads, h*w, T]. */
+  output: string;
+  place: AttentionPlace;
+  /** Resolution level (0 = full resolution); mid uses 0. */
+  block: number;
+  /** Which attention within the block. */
+  index: number;
+  /** Spatial size of the query grid, [h, w]; h*w rows are row-major (y*w + x). */
+  resolution: [number, number];
+  heads: number;
+}
+
+export interface TokenizerSpec {
+  kind: 'word';
+  /** Index in this list is the token id. */
+  vocab: string[];
+  /** T: every sequence is padded or truncated to this many tokens, start token included. */
+  maxTokens: number;
+  lowercase: boolean;
+  special: { pad: string; start: string; unknown: string };
+  /** Word that separates phrases (the phrase-scoped text encoder splits on it). */
+  phraseSeparator?: string;
+}
+
+export interface SchedulerSpec {
+  /** 'rectified-flow-euler': x_t = (1-t)·x0 + t·ε, model predicts v = ε − x0, Euler from t=1 to 0. */
+  kind: 'rectified-flow-euler';
+  trainTimesteps: number;
+  predictionType: 'velocity';
+  /** The UNet's `timestep` input is t · timestepScale. */
+  timestepScale: number;
+  /** Prompt used for the unconditional half of classifier-free guidance. */
+  guidanceUncond: string;
+}
+
+export interface ModelManifest {
+  name: string;
+  version: string;
+  license: string;
+  description?: string;
+  image: {
+    width: number;
+    height: number;
+    channels: number;
+    /** Value range of the model's pixel space, e.g. [-1, 1]. */
+    range: [number, number];
+    layout: 'NCHW';
+  };
+  tokenizer: TokenizerSpec;
+  /** File name of the text encoder, relative to the manifest. */
+  textEncoder: string;
+  /** File name of the UNet, relative to the manifest. */
+  unet: string;
+  embeddingDim: number;
+  scheduler: SchedulerSpec;
+  defaults: { steps: number; guidance: number; seed: number };
+  attention: AttentionOutputSpec[];
+  /** How the model was made (free-form record from training/export.py). */
+  training?: Record<string, unknown>;
+}
