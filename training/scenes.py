@@ -287,6 +287,23 @@ def sample_batch(B, rng, p_two=0.8, p_size_word=2 / 3):
     return render(colour, shape, size, position, n_obj, rng, size_word)
 
 
+def render_objects(scenes_objs, rng):
+    """Render given scenes: a list of lists of dict(colour, shape, size|None, position). A missing size
+    is drawn at random and left out of the caption."""
+    B = len(scenes_objs)
+    colour, shape, size, position = (np.full((B, 2), -1) for _ in range(4))
+    size_word = np.zeros((B, 2), dtype=bool)
+    for i, objs in enumerate(scenes_objs):
+        for o, d in enumerate(objs):
+            colour[i, o] = COLOUR_NAMES.index(d["colour"])
+            shape[i, o] = SHAPES.index(d["shape"])
+            position[i, o] = POSITIONS.index(d["position"])
+            size_word[i, o] = d.get("size") is not None
+            size[i, o] = SIZES.index(d["size"]) if d.get("size") else rng.integers(2)
+    n_obj = np.array([len(o) for o in scenes_objs])
+    return render(colour, shape, size, position, n_obj, rng, size_word)
+
+
 def parse_caption(text):
     """Inverse of the grammar: caption -> list of objects dict(colour, shape, size|None, position), or None."""
     words = split_words(text)

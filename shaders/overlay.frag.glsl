@@ -1,0 +1,53 @@
+// overlay.frag.glsl — the attention overlay: image, map(s) and blend, one output pixel at a time.
+//
+// Needs image-sample.glsl, bicubic-map.glsl and colormap.glsl prepended (overlay-material.ts joins
+// them). For output pixel (x, y) (row 0 at the top) of the S_x×S_y view:
+//   img = sampleImage(x, y)                          display RGB in [0, 1]
+//   a   = normaliseMap(bicubic(mapA)(x, y), minMaxA)  in [0, 1]   (likewise b for mapB)
+// uMode selects the blend:
+//   0 plain:    out = img                                        (no word hovered or pinned)
+//   1 heatmap:  out = mix(img, colormap(a), opacity)
+//   2 mask:     out = a >= tau ? img : img · 0.25                (DAAM's thresholded mask, live)
+//   3 compare:  two words, two fixed colours
+//                 COMPARE_A = (1.00, 0.40, 0.05)  orange, first pinned word
+//                 COMPARE_B = (0.05, 0.55, 1.00)  azure, second word
+//               overlay = clamp(a · COMPARE_A + b · COMPARE_B, 0, 1)
+//               out     = mix(img, overlay, max(a, b) · opacity)
+//               Where both words are high the colours add towards white.
+// NOTE for src/render/cpu-renderer.ts (export): the compare composite above is the exact formula;
+// the two colours are also exported as COMPARE_COLORS from src/render/overlay-types.ts.
+// Output alpha is 1. Conversion to 8 bits is the GL's (round to nearest).
+
+uniform int uMode;
+uniform float uOpacity;
+uniform float uTau;
+uniform vec2 uViewSize;  // (S_x, S_y) in device pixels
+uniform sampler2D uMapA;
+uniform vec2 uMapASize;
+uniform vec2 uMapAMinMax;
+uniform sampler2D uMapB;
+uniform vec2 uMapBSize;
+uniform vec2 uMapBMinMax;
+
+const vec3 COMPARE_A = vec3(1.0, 0.4, 0.05);
+const vec3 COMPARE_B = vec3(0.05, 0.55, 1.0);
+
+void main() {
+  // gl_FragCoord is bottom-up with pixel centres at .5; flip to a top-down pixel index.
+  vec2 pix = vec2(floor(gl_FragCoord.x), uViewSize.y - 1.0 - floor(gl_FragCoord.y));
+  vec3 img = sampleImage(pix, uViewSize);
+  vec3 outColor = img;
+  if (uMode != 0) {
+    float a = normaliseMap(sampleMapBicubic(uMapA, uMapASize, pix, uViewSize), uMapAMinMax);
+    if (uMode == 1) {
+      outColor = mix(img, colormap(a), uOpacity);
+    } else if (uMode == 2) {
+      outColor = a >= uTau ? img : img * 0.25;
+    } else {
+      float b = normaliseMap(sampleMapBicubic(uMapB, uMapBSize, pix, uViewSize), uMapBMinMax);
+      vec3 overlay = clamp(a * COMPARE_A + b * COMPARE_B, 0.0, 1.0);
+      outColor = mix(img, overlay, max(a, b) * uOpacity);
+    }
+  }
+  gl_FragColor = vec4(outColor, 1.0);
+}

@@ -1,0 +1,34 @@
+/**
+ * UNet inputs for timing. Shapes come from the manifest (nothing hard-coded); values are fixed
+ * pseudo-random numbers — the graph has no data-dependent control flow, so any values time the same,
+ * and fixed ones keep runs comparable.
+ */
+import type { ModelManifest } from '../../model/manifest-types.ts';
+import type { Feeds, Ort } from './ort-types.ts';
+
+/** Deterministic values in [-1, 1) (LCG; quality is irrelevant here). */
+function fill(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+export function unetFeeds(ort: Ort, manifest: ModelManifest, batch: number): Feeds {
+  const { channels: c, height: h, width: w } = manifest.image;
+  const t = manifest.tokenizer.maxTokens;
+  const d = manifest.embeddingDim;
+  // Mid-trajectory timestep: a realistic value, though timing does not depend on it.
+  const timestep = new Float32Array(batch).fill(0.5 * manifest.scheduler.timestepScale);
+  return {
+    sample: new ort.Tensor('float32', fill(batch * c * h * w, 1), [batch, c, h, w]),
+    timestep: new ort.Tensor('float32', timestep, [batch]),
+    text_embeddings: new ort.Tensor('float32', fill(batch * t * d, 2), [batch, t, d]),
+  };
+}
+
+/** The output the sampler needs whatever happens; everything else is attention capture. */
+export const MODEL_OUTPUT = 'model_output';

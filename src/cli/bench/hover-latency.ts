@@ -1,0 +1,223 @@
+/**
+ * Hover and scrub latency of the explorer, for `npm run bench`: the time from a pointer entering a
+ * word chip (hover) or the Step slider's input event (scrub) to the overlay frame being drawn, in
+ * headless Chromium with software WebGL (SwiftShader) at a 512×512 view. Target: p95 ≤ 16 ms.
+ *
+ * "Drawn" means the draw call has been issued and the GPU has finished it: the clock stops after a
+ * 1×1 readPixels, which waits for the frame's commands to complete. Measured inside the page with
+ * performance.now(), so the DevTools protocol's round trips are not counted.
+ *
+ * Setup: Vite dev server + Chromium (same flags as the browser tests), a short generation on WASM
+ * (the smoke or trained model in public/models/scenes), maps for every step warmed first — a scrub
+ * is measured on the cache, as it runs in the app once the idle prefetch has filled it.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { p95, median } from './stats.ts';
+import type { BenchRow } from './types.ts';
+
+const TARGET_MS = 16;
+const VIEW = 512;
+const SAMPLES = 120;
+const WARMUP = 15;
+const PROMPT = 'a red circle on the left and a blue square on the right';
+const STEPS = 8;
+
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--enable-unsafe-swiftshader',
+  '--use-angle=swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+interface PageTimings {
+  hover: number[];
+  scrub: number[];
+  viewWidth: number;
+  viewHeight: number;
+  renderer: string;
+}
+
+/** Runs inside the page: measures `samples` hovers and scrubs after `warmup` untimed ones. */
+async function measureInPage(args: { samples: number; warmup: number }): Promise<PageTimings> {
+  const ex = window.__wordlight?.explorer;
+  const r = ex?.renderer;
+  if (!ex || !r) throw new Error('explorer or renderer missing');
+  const gl = r.renderer.getContext();
+  const pixel = new Uint8Array(4);
+  const chips = [...document.querySelectorAll<HTMLButtonElement>('button[data-position]')];
+  const slider = document.querySelector<HTMLInputElement>('input[type=range][aria-label="Step"]');
+  if (chips.length < 2 || !slider) throw new Error('no chips or no Step slider');
+  const nextFrame = (): Promise<void> => new Promise((res) => requestAnimationFrame(() => res()));
+
+  // Resolves when the renderer has drawn, then waits for the GPU to finish that frame.
+  const drawn = (start: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error('no frame within 2 s')), 2000);
+      r.onFrame = () => {
+        r.onFrame = null;
+        clearTimeout(timeout);
+        gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+        resolve(performance.now() - start);
+      };
+    });
+
+  async function hoverOnce(i: number): Promise<number> {
+    const from = chips[i % chips.length]!;
+    const to = chips[(i + 1) % chips.length]!;
+    from.dispatchEvent(new PointerEvent('pointerleave'));
+    await nextFrame();
+    const start = performance.now();
+    const done = drawn(start);
+    to.dispatchEvent(new PointerEvent('pointerenter'));
+    return done;
+  }
+
+  async function scrubOnce(i: number): Promise<number> {
+    const max = Number(slider!.max);
+    await nextFrame();
+    const start = performance.now();
+    const done = drawn(start);
+    slider!.value = String((i * 7 + 3) % (max + 1));
+    slider!.dispatchEvent(new Event('input', { bubbles: true }));
+    return done;
+  }
+
+  // Hover needs a word on screen for scrubs to update maps too: pin the first chip.
+  for (let i = 0; i < args.warmup; i++) await hoverOnce(i);
+  const hover: number[] = [];
+  for (let i = 0; i < args.samples; i++) hover.push(await hoverOnce(i));
+  chips[0]!.dispatchEvent(new PointerEvent('pointerenter'));
+  await nextFrame();
+  for (let i = 0; i < args.warmup; i++) await scrubOnce(i);
+  const scrub: number[] = [];
+  for (let i = 0; i < args.samples; i++) scrub.push(await scrubOnce(i));
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  return {
+    hover,
+    scrub,
+    viewWidth: gl.drawingBufferWidth,
+    viewHeight: gl.drawingBufferHeight,
+    renderer: String(
+      debug ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER),
+    ),
+  };
+}
+
+export async function openExplorer(page: Page, url: string): Promise<void> {
+  const hash = new URLSearchParams({ p: PROMPT, seed: '1', steps: String(STEPS) }).toString();
+  await page.goto(`${url}?ep=wasm#${hash}`);
+  // A 512×512 CSS-pixel view at devicePixelRatio 1 is a 512×512 drawing buffer.
+  // + 2: the stage has a 1 px border on each side.
+  await page.addStyleTag({ content: `.viewer .stage { width: ${VIEW + 2}px !important; }` });
+  await page.waitForFunction(
+    () => {
+      const bar = document.querySelector('[role=progressbar]');
+      const ex = window.__wordlight?.explorer;
+      return (
+        !!bar &&
+        !!ex?.record?.complete &&
+        bar.getAttribute('aria-valuenow') === bar.getAttribute('aria-valuemax')
+      );
+    },
+    null,
+    { timeout: 240_000 },
+  );
+  // Fill the map cache for every step (what the idle prefetch does) before timing scrubs.
+  await page.evaluate(() => {
+    const ex = window.__wordlight!.explorer;
+    const record = ex.record!;
+    for (let step = 0; step < record.steps.length; step++)
+      ex.maps.get(record, { ...ex.mapSelection, step });
+  });
+}
+
+function row(id: string, name: string, ms: number[], extra: BenchRow['extra']): BenchRow {
+  const tail = p95(ms);
+  return {
+    id,
+    name,
+    median: median(ms),
+    p95: tail,
+    unit: 'ms',
+    samples: ms.length,
+    target: TARGET_MS,
+    targetOn: 'p95',
+    ratio: tail / TARGET_MS,
+    extra,
+  };
+}
+
+export async function benchHoverLatency(): Promise<BenchRow[]> {
+  let server: ViteDevServer | null = null;
+  let browser: Browser | null = null;
+  try {
+    // Own optimizer cache: a Vite server of another run sharing node_modules/.vite would
+    // re-optimise dependencies under this one and reload the page mid-measurement.
+    server = await createServer({
+      cacheDir: 'node_modules/.vite-hover-bench',
+      // No HMR and no watching: files edited meanwhile (a shared tree) must not reload the page.
+    server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } },
+      logLevel: 'error',
+      clearScreen: false,
+    });
+    await server.listen();
+    const url = server.resolvedUrls?.local[0];
+    if (!url) throw new Error('Vite did not report a local URL');
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 1000 },
+      deviceScaleFactor: 1,
+    });
+    // tsx (esbuild keepNames) wraps named inner functions in __name(); serialised into the page
+    // by page.evaluate, they need that helper there too.
+    await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await openExplorer(page, url);
+    const t = await page.evaluate(measureInPage, { samples: SAMPLES, warmup: WARMUP });
+    if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+    const extra = { view: `${t.viewWidth}x${t.viewHeight}`, webgl: t.renderer, steps: STEPS };
+    return [
+      row(
+        'ui/hover-latency/512',
+        `hover → overlay drawn, ${t.viewWidth}² SwiftShader`,
+        t.hover,
+        extra,
+      ),
+      row(
+        'ui/scrub-latency/512',
+        `scrub → overlay drawn, ${t.viewWidth}² SwiftShader`,
+        t.scrub,
+        extra,
+      ),
+    ];
+  } finally {
+    await browser?.close();
+    await server?.close();
+  }
+}
+
+// `npx tsx src/cli/bench/hover-latency.ts` runs this bench alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchHoverLatency().then(
+    (rows) => {
+      for (const r of rows) {
+        console.log(
+          `${r.id.padEnd(24)} median ${r.median.toFixed(2)} ms  p95 ${r.p95?.toFixed(2)} ms  (target p95 ≤ ${r.target} ms, n=${r.samples})`,
+        );
+      }
+      console.log(JSON.stringify(rows[0]?.extra));
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}

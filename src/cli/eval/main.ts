@@ -1,0 +1,140 @@
+/**
+ * `npm run eval` (also `wordlight eval`): prompt adherence and word-map quality of the model.
+ * For each prompt of `eval/prompts.json` and each of three seed sets (seed = base + prompt index,
+ * bases 0, 1000, 2000), generate with the manifest's default steps and guidance, check the image
+ * (checker.ts) and score each colour/shape/size/position word's DAAM heatmap against the object the
+ * checker found (IoU at τ = 0.4). Prints a table and writes eval/results.json (keys: eval/README.md).
+ *
+ * Options: --model DIR, --prompts FILE, --out FILE, --ep cpu|wasm (default cpu: the same engine and
+ * graph on onnxruntime-node, ~6× faster per step than WASM here; --ep wasm runs the browser's path),
+ * --threads N (default 1), --limit N (first N single- and first N two-object prompts, for a quick
+ * look), --seed-sets 0,1000,2000.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
+import { evaluateSample, type SampleOutcome } from './evaluate.ts';
+import { TAU } from './iou.ts';
+import { figures, formatFigures } from './metrics.ts';
+import { heldOutTriples, loadPromptSet, type EvalPrompt } from './prompts.ts';
+
+export async function runEval(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string', default: DEFAULT_MODEL_DIR },
+      prompts: { type: 'string', default: 'eval/prompts.json' },
+      out: { type: 'string', default: 'eval/results.json' },
+      ep: { type: 'string', default: 'cpu' },
+      threads: { type: 'string', default: '1' },
+      limit: { type: 'string' },
+      'seed-sets': { type: 'string', default: '0,1000,2000' },
+    },
+  });
+  const ep = values.ep;
+  if (ep !== 'cpu' && ep !== 'wasm') throw new Error(`--ep must be cpu or wasm, got "${ep}"`);
+  const threads = Number(values.threads);
+  const seedSets = values['seed-sets'].split(',').map(Number);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`--threads must be a whole number ≥ 1`);
+  if (seedSets.some((s) => !Number.isInteger(s) || s < 0))
+    throw new Error('--seed-sets must be whole numbers ≥ 0');
+
+  const set = await loadPromptSet(values.prompts);
+  const prompts = limitPrompts(
+    set.prompts,
+    values.limit === undefined ? null : Number(values.limit),
+  );
+  const generator = createNodeGenerator({ dir: values.model, ep, threads });
+  const started = performance.now();
+  try {
+    const info = await generator.load();
+    const { manifest } = info;
+    const { steps, guidance } = manifest.defaults;
+    const heldOut = heldOutTriples(manifest.training);
+    const preset = typeof manifest.training?.preset === 'string' ? manifest.training.preset : null;
+    log(
+      `model ${manifest.name} ${manifest.version} (training preset: ${preset ?? 'unknown'}), ep ${info.ep.name}: ${info.ep.reason}`,
+    );
+    log(
+      `${prompts.length} prompts × ${seedSets.length} seed sets, ${steps} steps, guidance ${guidance}; ${heldOut.length} held-out triples`,
+    );
+
+    const sets: SampleOutcome[][] = [];
+    for (const [k, base] of seedSets.entries()) {
+      const outcomes: SampleOutcome[] = [];
+      for (const [i, p] of prompts.entries()) {
+        const settings = {
+          steps,
+          guidance,
+          separator: manifest.tokenizer.phraseSeparator,
+          heldOut,
+        };
+        outcomes.push(await evaluateSample(generator, p, base + i, settings));
+        if ((i + 1) % 20 === 0 || i + 1 === prompts.length) {
+          const elapsed = (performance.now() - started) / 1000;
+          log(
+            `seed set ${k + 1}/${seedSets.length} (base ${base}): ${i + 1}/${prompts.length} prompts, ${elapsed.toFixed(0)} s`,
+          );
+        }
+      }
+      sets.push(outcomes);
+    }
+
+    const figs = figures(sets);
+    const wallSeconds = (performance.now() - started) / 1000;
+    console.log(`\n${formatFigures(figs)}\n`);
+    const results = {
+      schema: 1,
+      date: new Date().toISOString(),
+      wallSeconds,
+      model: { dir: values.model, name: manifest.name, version: manifest.version, preset },
+      ep: info.ep,
+      settings: {
+        steps,
+        guidance,
+        tau: TAU,
+        seedSets,
+        prompts: values.prompts,
+        promptCount: prompts.length,
+      },
+      heldOut,
+      figures: figs,
+      samples: sets.map((outcomes, k) => ({ seedBase: seedSets[k], outcomes })),
+    };
+    await mkdir(dirname(values.out), { recursive: true });
+    await writeFile(values.out, `${JSON.stringify(results, null, 1)}\n`);
+    log(`wrote ${values.out} in ${wallSeconds.toFixed(0)} s`);
+    return 0;
+  } finally {
+    await generator.dispose();
+  }
+}
+
+/** The first `limit` single-object and first `limit` two-object prompts (null: all). */
+function limitPrompts(prompts: EvalPrompt[], limit: number | null): EvalPrompt[] {
+  if (limit === null) return prompts;
+  if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit must be a whole number ≥ 1');
+  const single = prompts.filter((p) => p.objects.length === 1).slice(0, limit);
+  const two = prompts.filter((p) => p.objects.length === 2).slice(0, limit);
+  return [...single, ...two];
+}
+
+function log(msg: string): void {
+  console.error(`[eval] ${msg}`);
+}
+
+/** `wordlight eval …` */
+export const evalCommand = { run: runEval };
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runEval(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      console.error(`eval failed: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    },
+  );
+}

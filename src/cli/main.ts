@@ -1,0 +1,84 @@
+/**
+ * `wordlight <subcommand> …` — the same engine, record and exporters as the app, in Node.
+ * Subcommands live in their own files and are imported lazily, so one never slows or breaks another.
+ * To add one: a file exporting a `Subcommand`, plus one line in the table below.
+ * Every failure prints one line (`wordlight: …`) and exits non-zero; set WORDLIGHT_DEBUG=1 for stacks.
+ */
+import { pathToFileURL } from 'node:url';
+import { WordlightError } from '../model/errors.ts';
+import { UsageError } from './args.ts';
+
+export interface Subcommand {
+  /** Runs with the arguments after the subcommand name; resolves to the exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+interface SubcommandEntry {
+  summary: string;
+  load: () => Promise<Subcommand>;
+}
+
+// subcommands
+const SUBCOMMANDS: Record<string, SubcommandEntry> = {
+  generate: {
+    summary: 'generate an image, its word heatmaps and attention',
+    load: async () => (await import('./generate.ts')).generateCommand,
+  },
+  export: {
+    summary: 'export a GIF, PNG, poster or .npy data zip of a generation',
+    load: async () => (await import('./export.ts')).exportCommand,
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(SUBCOMMANDS).map((n) => n.length));
+  const lines = Object.entries(SUBCOMMANDS).map(
+    ([name, e]) => `  ${name.padEnd(width)}  ${e.summary}`,
+  );
+  return [
+    'Usage: wordlight <command> [options]   (wordlight <command> --help for its options)',
+    '',
+    'Commands:',
+    ...lines,
+  ].join('\n');
+}
+
+/** One line for a person: named errors verbatim, anything else as "unexpected" plus its first line. */
+export function describeFailure(e: unknown): string {
+  if (e instanceof WordlightError) return e.message;
+  const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return `unexpected error: ${first} (set WORDLIGHT_DEBUG=1 for details)`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = SUBCOMMANDS[name];
+  if (!entry) {
+    console.error(
+      `wordlight: unknown command "${name}"; commands: ${Object.keys(SUBCOMMANDS).join(', ')}`,
+    );
+    return 2;
+  }
+  try {
+    const command = await entry.load();
+    return await command.run(rest);
+  } catch (e) {
+    if (process.env.WORDLIGHT_DEBUG) console.error(e);
+    console.error(`wordlight ${name}: ${describeFailure(e).replace(/\s*\n\s*/g, ' ')}`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      console.error(`wordlight: ${describeFailure(e)}`);
+      process.exitCode = 1;
+    },
+  );
+}

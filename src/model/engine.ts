@@ -1,0 +1,224 @@
+/**
+ * The sampling loop: text encoder once (conditional and unconditional rows), then per step one UNet
+ * call at batch 2 (row 0 conditional, row 1 unconditional), a guided Euler step, and a StepRecord
+ * with x_t, the predicted clean image and the conditional row's attention for every manifest output.
+ * Runs the same in a Web Worker, in Node and in tests; it only needs a LoadedModel.
+ */
+import type { GenerationRecord, GenerationSettings, StepRecord } from '../attention/record.ts';
+import { ExecutionError, GenerationCancelledError, WordlightError } from './errors.ts';
+import type { GenerationHandlers } from './generator.ts';
+import { UNET_OUTPUT, type LoadedModel } from './load.ts';
+import type { OrtTensor } from './ort.ts';
+import { oneLine } from './package-source.ts';
+import { gaussianNoise } from './prng.ts';
+import { eulerCfgStep, flowTimes, modelTimestep } from './scheduler.ts';
+import { WordTokenizer } from './tokenizer.ts';
+import type { TokenizedPrompt } from './tokenizer-types.ts';
+import { validateSettings, validateTokenized } from './validate.ts';
+import { yieldToEventLoop } from './yield.ts';
+
+export interface EngineOptions {
+  /** Fetch the attention outputs (default true). False fetches model_output only (bench baseline). */
+  captureAttention?: boolean;
+}
+
+function releaseAll(tensors: Record<string, OrtTensor>): void {
+  // CPU tensors are garbage collected anyway; dispose() frees GPU-side data immediately.
+  for (const t of Object.values(tensors)) t.dispose();
+}
+
+function expectDims(
+  t: OrtTensor | undefined,
+  name: string,
+  dims: number[],
+  file: string,
+): OrtTensor {
+  if (!t) throw new ExecutionError(`${file} returned no "${name}": re-export the model package.`);
+  const same = t.dims.length === dims.length && t.dims.every((d, i) => d === dims[i]);
+  if (!same || t.type !== 'float32') {
+    throw new ExecutionError(
+      `${file} output "${name}" is ${t.type} [${t.dims.join(', ')}], expected float32 [${dims.join(', ')}]: the graph does not match manifest.json.`,
+    );
+  }
+  return t;
+}
+
+export class Engine {
+  readonly tokenizer: WordTokenizer;
+  readonly #uncond: TokenizedPrompt;
+
+  constructor(
+    readonly model: LoadedModel,
+    readonly options: EngineOptions = {},
+  ) {
+    this.tokenizer = new WordTokenizer(model.manifest.tokenizer);
+    this.#uncond = this.tokenizer.tokenize(model.manifest.scheduler.guidanceUncond);
+  }
+
+  /** Vocabulary words to suggest in messages (no specials, no articles). */
+  get exampleWords(): string[] {
+    return this.model.manifest.tokenizer.vocab.filter((w) => this.tokenizer.has(w) && w.length > 3);
+  }
+
+  /** Validates settings and prompt; throws InvalidInputError with a specific message. */
+  prepare(settings: GenerationSettings): TokenizedPrompt {
+    validateSettings(settings);
+    const tokenized = this.tokenizer.tokenize(settings.prompt);
+    validateTokenized(tokenized, this.exampleWords);
+    return tokenized;
+  }
+
+  /**
+   * Runs one generation. `onStep` may transfer the step's buffers (the engine never reads them
+   * again). Rejects with GenerationCancelledError (partial record, complete: false) when the signal
+   * aborts between steps.
+   */
+  async generate(
+    settings: GenerationSettings,
+    handlers: GenerationHandlers = {},
+  ): Promise<GenerationRecord> {
+    const t0 = performance.now();
+    const tokenized = this.prepare(settings);
+    const { manifest, ort, ep, textEncoder, unet } = this.model;
+    const { channels: C, height: H, width: W } = manifest.image;
+    const T = manifest.tokenizer.maxTokens;
+    const D = manifest.embeddingDim;
+    const chw = C * H * W;
+    const signal = handlers.signal;
+
+    const record: GenerationRecord = {
+      settings: {
+        prompt: settings.prompt,
+        seed: settings.seed,
+        steps: settings.steps,
+        guidance: settings.guidance,
+      },
+      model: { name: manifest.name, version: manifest.version },
+      image: {
+        width: W,
+        height: H,
+        channels: C,
+        range: [manifest.image.range[0], manifest.image.range[1]],
+      },
+      tokens: tokenized.tokens,
+      words: tokenized.words,
+      truncated: tokenized.truncated,
+      layers: manifest.attention.map((a) => ({
+        ...a,
+        resolution: [a.resolution[0], a.resolution[1]],
+      })),
+      steps: [],
+      final: null,
+      complete: false,
+      ep: { ...ep },
+      timings: { encodeMs: 0, totalMs: 0 },
+    };
+    const cancelled = (): GenerationCancelledError => {
+      record.timings.totalMs = performance.now() - t0;
+      return new GenerationCancelledError(record);
+    };
+    const run = async (what: string, call: () => Promise<Record<string, OrtTensor>>) => {
+      try {
+        return await call();
+      } catch (e) {
+        if (e instanceof WordlightError) throw e;
+        throw new ExecutionError(`${what} failed on ${ep.name}: ${oneLine(e)}`, { cause: e });
+      }
+    };
+
+    if (signal?.aborted) throw cancelled();
+    handlers.onBegin?.(record, tokenized);
+
+    // Text encoder once, at batch 2: row 0 the prompt, row 1 the unconditional prompt.
+    const ids = new BigInt64Array(2 * T); // [2, T]
+    tokenized.ids.forEach((id, i) => (ids[i] = BigInt(id)));
+    this.#uncond.ids.forEach((id, i) => (ids[T + i] = BigInt(id)));
+    const encOut = await run('The text encoder', () =>
+      textEncoder.run({ input_ids: new ort.Tensor('int64', ids, [2, T]) }),
+    );
+    const emb = expectDims(
+      encOut.text_embeddings,
+      'text_embeddings',
+      [2, T, D],
+      manifest.textEncoder,
+    );
+    const embeddings = (emb.data as Float32Array).slice(); // [2, T, D], our own copy
+    releaseAll(encOut);
+    record.timings.encodeMs = performance.now() - t0;
+
+    const ts = flowTimes(settings.steps);
+    let x = gaussianNoise(settings.seed, chw); // x_T ~ N(0, 1), [C, H, W]
+    const sample = new Float32Array(2 * chw); // [2, C, H, W]: x twice
+    const timestep = new Float32Array(2); // [2]
+    const capture = this.options.captureAttention ?? true;
+    const fetches = capture
+      ? [UNET_OUTPUT, ...manifest.attention.map((a) => a.output)]
+      : [UNET_OUTPUT];
+    let totalStepMs = 0;
+
+    for (let i = 0; i < settings.steps; i++) {
+      await yieldToEventLoop();
+      if (signal?.aborted) throw cancelled();
+      const stepStart = performance.now();
+      const t = ts[i] as number;
+      const tNext = ts[i + 1] as number;
+      sample.set(x, 0);
+      sample.set(x, chw);
+      timestep.fill(modelTimestep(t, manifest.scheduler.timestepScale));
+
+      const out = await run(`UNet step ${i + 1}/${settings.steps}`, () =>
+        unet.run(
+          {
+            sample: new ort.Tensor('float32', sample, [2, C, H, W]),
+            timestep: new ort.Tensor('float32', timestep, [2]),
+            text_embeddings: new ort.Tensor('float32', embeddings, [2, T, D]),
+          },
+          fetches,
+        ),
+      );
+      const v = expectDims(out[UNET_OUTPUT], UNET_OUTPUT, [2, C, H, W], manifest.unet)
+        .data as Float32Array;
+      const xt = x;
+      const { xNext, x0 } = eulerCfgStep(
+        xt,
+        v.subarray(0, chw),
+        v.subarray(chw, 2 * chw),
+        settings.guidance,
+        t,
+        tNext,
+      );
+
+      const attention: Float32Array[] = [];
+      if (capture) {
+        for (const spec of manifest.attention) {
+          const hw = spec.resolution[0] * spec.resolution[1];
+          const a = expectDims(
+            out[spec.output],
+            spec.output,
+            [2, spec.heads, hw, T],
+            manifest.unet,
+          );
+          // [2, heads, hw, T] → row 0 (conditional), copied so the ORT buffer can be released.
+          attention.push((a.data as Float32Array).slice(0, spec.heads * hw * T));
+        }
+      }
+      releaseAll(out);
+
+      x = xNext;
+      const ms = performance.now() - stepStart;
+      totalStepMs += ms;
+      const step: StepRecord = { step: i, t, xt, x0, attention, ms };
+      record.steps.push(step);
+      handlers.onStep?.(step, {
+        done: i + 1,
+        total: settings.steps,
+        msPerStep: totalStepMs / (i + 1),
+      });
+    }
+
+    record.final = x;
+    record.complete = true;
+    record.timings.totalMs = performance.now() - t0;
+    return record;
+  }
+}

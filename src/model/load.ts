@@ -1,0 +1,113 @@
+/**
+ * Loads a model package: manifest, then the two ONNX graphs as ORT sessions, checking that each graph
+ * has the inputs and outputs the contract (and the manifest's attention list) promises. Any failure
+ * is a ModelLoadError naming the file and the reason.
+ */
+import type { ExecutionProviderChoice } from '../attention/record.ts';
+import { ModelLoadError } from './errors.ts';
+import { loadManifest } from './manifest.ts';
+import type { ModelManifest } from './manifest-types.ts';
+import { configureOrt, sessionOptions, type Ort, type OrtSession } from './ort.ts';
+import { oneLine, type PackageSource } from './package-source.ts';
+
+export interface LoadedModel {
+  manifest: ModelManifest;
+  source: PackageSource;
+  ep: ExecutionProviderChoice;
+  ort: Ort;
+  textEncoder: OrtSession;
+  unet: OrtSession;
+  loadMs: number;
+}
+
+export const TEXT_ENCODER_IO = { inputs: ['input_ids'], outputs: ['text_embeddings'] };
+export const UNET_INPUTS = ['sample', 'timestep', 'text_embeddings'];
+export const UNET_OUTPUT = 'model_output';
+
+/** Why ORT refused the bytes, in words a person can act on. */
+function explainOrtFailure(bytes: Uint8Array, e: unknown): string {
+  const head = new TextDecoder().decode(bytes.subarray(0, 40));
+  if (head.startsWith('version https://git-lfs'))
+    return 'it is a Git LFS pointer, not the model; run `git lfs pull`';
+  if (head.trimStart().startsWith('<'))
+    return 'it is an HTML page, not an ONNX model; check the URL or server';
+  const msg = oneLine(e);
+  if (/protobuf parsing failed/i.test(msg)) {
+    return `not a valid ONNX model, truncated or corrupt (${bytes.length} bytes; protobuf parsing failed); re-download or re-export it`;
+  }
+  return `onnxruntime could not create a session (${msg}); re-export the model (opset 17)`;
+}
+
+async function createSession(
+  ort: Ort,
+  source: PackageSource,
+  file: string,
+  ep: ExecutionProviderChoice,
+  inputs: string[],
+  outputs: string[],
+): Promise<OrtSession> {
+  const where = source.describe(file);
+  const bytes = await source.readBytes(file);
+  if (bytes.length === 0)
+    throw new ModelLoadError(where, 'file is empty (0 bytes); re-download or re-export it');
+  let session: OrtSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, sessionOptions(ep));
+  } catch (e) {
+    throw new ModelLoadError(where, explainOrtFailure(bytes, e));
+  }
+  for (const name of inputs) {
+    if (!session.inputNames.includes(name)) {
+      await session.release();
+      throw new ModelLoadError(
+        where,
+        `graph has no input "${name}" (has ${session.inputNames.join(', ')}); re-export it`,
+      );
+    }
+  }
+  for (const name of outputs) {
+    if (!session.outputNames.includes(name)) {
+      await session.release();
+      throw new ModelLoadError(
+        where,
+        `graph has no output "${name}" that manifest.json lists; re-export the package`,
+      );
+    }
+  }
+  return session;
+}
+
+/** Loads manifest and sessions with an already imported ORT module and a resolved provider. */
+export async function loadModel(
+  source: PackageSource,
+  ort: Ort,
+  ep: ExecutionProviderChoice,
+): Promise<LoadedModel> {
+  const start = performance.now();
+  const manifest = await loadManifest(source);
+  configureOrt(ort, ep);
+  const textEncoder = await createSession(
+    ort,
+    source,
+    manifest.textEncoder,
+    ep,
+    TEXT_ENCODER_IO.inputs,
+    TEXT_ENCODER_IO.outputs,
+  );
+  let unet: OrtSession;
+  try {
+    const attention = manifest.attention.map((a) => a.output);
+    unet = await createSession(ort, source, manifest.unet, ep, UNET_INPUTS, [
+      UNET_OUTPUT,
+      ...attention,
+    ]);
+  } catch (e) {
+    await textEncoder.release();
+    throw e;
+  }
+  return { manifest, source, ep, ort, textEncoder, unet, loadMs: performance.now() - start };
+}
+
+export async function releaseModel(model: LoadedModel): Promise<void> {
+  await Promise.allSettled([model.textEncoder.release(), model.unet.release()]);
+}

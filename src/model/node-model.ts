@@ -1,0 +1,58 @@
+/**
+ * Node entry to the engine (CLI, tests, bench): a package directory on disk, onnxruntime-web on WASM
+ * (default) or onnxruntime-node's native CPU provider ('cpu', bench only). Never imported by the app.
+ */
+import type { ExecutionProviderChoice } from '../attention/record.ts';
+import { ModelLoadError } from './errors.ts';
+import { EngineGenerator } from './engine-generator.ts';
+import type { EngineOptions } from './engine.ts';
+import { resolveExecutionProvider } from './execution-providers.ts';
+import { dirSource } from './fs-source.ts';
+import { loadModel, type LoadedModel } from './load.ts';
+import { importWebOrt, type Ort } from './ort.ts';
+import { oneLine } from './package-source.ts';
+
+export const DEFAULT_MODEL_DIR = 'public/models/scenes';
+
+export interface NodeModelOptions {
+  /** Model package directory (default public/models/scenes). */
+  dir?: string;
+  ep?: 'wasm' | 'cpu';
+  /** WASM or intra-op threads (default 1: these machines are shared). */
+  threads?: number;
+}
+
+async function importNodeOrt(): Promise<Ort> {
+  try {
+    // onnxruntime-node's API is the same onnxruntime-common surface as onnxruntime-web.
+    return (await import('onnxruntime-node')) as unknown as Ort;
+  } catch (e) {
+    throw new ModelLoadError(
+      'onnxruntime-node',
+      `cannot load the native runtime (${oneLine(e)}); use --ep wasm`,
+    );
+  }
+}
+
+export function nodeExecutionProvider(opts: NodeModelOptions = {}): ExecutionProviderChoice {
+  return resolveExecutionProvider(opts.ep ?? 'auto', {
+    runtime: 'node',
+    webgpu: { kind: 'unsupported' },
+    crossOriginIsolated: false,
+    hardwareConcurrency: 1,
+    threads: opts.threads ?? 1,
+  });
+}
+
+export async function loadNodeModel(opts: NodeModelOptions = {}): Promise<LoadedModel> {
+  const ep = nodeExecutionProvider(opts);
+  const ort = ep.name === 'cpu' ? await importNodeOrt() : await importWebOrt(ep);
+  return loadModel(dirSource(opts.dir ?? DEFAULT_MODEL_DIR), ort, ep);
+}
+
+export function createNodeGenerator(
+  opts: NodeModelOptions = {},
+  engine: EngineOptions = {},
+): EngineGenerator {
+  return new EngineGenerator(() => loadNodeModel(opts), engine);
+}

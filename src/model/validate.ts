@@ -1,0 +1,83 @@
+/**
+ * Checks generation settings before any model work, so bad input fails fast with a message saying
+ * what is wrong and how to fix it (InvalidInputError), never a hang or a blank image.
+ */
+import type { GenerationSettings } from '../attention/record.ts';
+import { InvalidInputError } from './errors.ts';
+import type { TokenizedPrompt } from './tokenizer-types.ts';
+
+export const LIMITS = {
+  steps: { min: 1, max: 200 },
+  guidance: { min: 0, max: 30 },
+  seed: { min: 0, max: 2 ** 32 - 1 },
+} as const;
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return `"${v}"`;
+  return String(v);
+}
+
+export function validateSettings(s: GenerationSettings): void {
+  if (typeof s.prompt !== 'string' || s.prompt.trim() === '') {
+    throw new InvalidInputError(
+      'prompt',
+      'Prompt is empty: type a few words, e.g. "a red circle on the left".',
+    );
+  }
+  const { steps, guidance, seed } = s;
+  if (
+    typeof steps !== 'number' ||
+    !Number.isInteger(steps) ||
+    steps < LIMITS.steps.min ||
+    steps > LIMITS.steps.max
+  ) {
+    throw new InvalidInputError(
+      'steps',
+      `Steps must be a whole number from ${LIMITS.steps.min} to ${LIMITS.steps.max} (got ${show(steps)}); 25 is a good default.`,
+    );
+  }
+  if (
+    typeof guidance !== 'number' ||
+    !Number.isFinite(guidance) ||
+    guidance < LIMITS.guidance.min ||
+    guidance > LIMITS.guidance.max
+  ) {
+    throw new InvalidInputError(
+      'guidance',
+      `Guidance must be a number from ${LIMITS.guidance.min} to ${LIMITS.guidance.max} (got ${show(guidance)}); try 4.`,
+    );
+  }
+  if (
+    typeof seed !== 'number' ||
+    !Number.isInteger(seed) ||
+    seed < LIMITS.seed.min ||
+    seed > LIMITS.seed.max
+  ) {
+    throw new InvalidInputError(
+      'seed',
+      `Seed must be a whole number from 0 to ${LIMITS.seed.max} (got ${show(seed)}).`,
+    );
+  }
+}
+
+/** After tokenizing: a prompt must keep at least one vocabulary word, or the image ignores it. */
+export function validateTokenized(t: TokenizedPrompt, exampleWords: string[]): void {
+  if (t.words.length === 0) {
+    throw new InvalidInputError(
+      'prompt',
+      'Prompt has no words (only symbols, emoji or spaces): use letters or digits, e.g. "a red circle".',
+    );
+  }
+  if (!t.words.some((w) => w.inVocab)) {
+    const unknown = t.unknown
+      .slice(0, 5)
+      .map((w) => `"${w}"`)
+      .join(', ');
+    const more = t.unknown.length > 5 ? ` and ${t.unknown.length - 5} more` : '';
+    const examples = exampleWords.slice(0, 6).join(', ');
+    throw new InvalidInputError(
+      'prompt',
+      `None of the prompt's words are in the model's vocabulary (${unknown}${more}): use words like ${examples}.`,
+    );
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Generator for the UI: the engine runs in generation.worker.ts and this class reassembles the
+ * record from its messages (header, then steps with transferred buffers, then the final image).
+ * Load errors arrive as the same named classes (ModelLoadError with file and reason). A failure on
+ * WebGPU (e.g. a lost device) becomes an ExecutionError reported through `onFallback`, and the
+ * generation is retried once on WASM.
+ */
+import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
+import { ExecutionError, GenerationCancelledError } from './errors.ts';
+import type { EpRequest } from './execution-providers.ts';
+import type { GenerationHandlers, Generator, LoadedModelInfo } from './generator.ts';
+import { deserializeError, type FromWorker, type ToWorker } from './worker-protocol.ts';
+
+export interface WorkerGeneratorOptions {
+  /** URL of the model package directory (relative URLs resolve against the page). */
+  modelUrl: string;
+  /** 'auto' (default) or a forced provider, e.g. from `parseEpParam(location.search)`. */
+  ep?: EpRequest;
+  /** Called when WebGPU failed and the worker switched to WASM; the error says why. */
+  onFallback?: (error: ExecutionError, info: LoadedModelInfo) => void;
+  /** For tests: supply the worker. */
+  createWorker?: () => Worker;
+}
+
+type Listener = (msg: FromWorker) => void;
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('./generation.worker.ts', import.meta.url), { type: 'module' });
+}
+
+export class WorkerGenerator implements Generator {
+  readonly #worker: Worker;
+  readonly #modelUrl: string;
+  readonly #listeners = new Map<number, Listener>();
+  #nextId = 1;
+  #ep: EpRequest;
+  #loaded: Promise<LoadedModelInfo> | null = null;
+  #info: LoadedModelInfo | null = null;
+  #currentGeneration: number | null = null;
+  #disposed = false;
+
+  constructor(private readonly options: WorkerGeneratorOptions) {
+    const base = typeof location !== 'undefined' ? location.href : undefined;
+    this.#modelUrl = new URL(options.modelUrl, base).href;
+    this.#ep = options.ep ?? 'auto';
+    this.#worker = (options.createWorker ?? defaultWorker)();
+    this.#worker.onmessage = (ev: MessageEvent<FromWorker>) =>
+      this.#listeners.get(ev.data.id)?.(ev.data);
+    this.#worker.onerror = (ev: ErrorEvent) => {
+      ev.preventDefault();
+      const error = new ExecutionError(
+        `The generation worker crashed (${ev.message || 'unknown error'}); reload the page.`,
+      );
+      for (const listener of this.#listeners.values()) {
+        listener({
+          type: 'error',
+          id: -1,
+          error: { name: error.name, message: error.message },
+          gpuLost: false,
+        });
+      }
+    };
+  }
+
+  /** Sends a request and routes its replies to `listener` until it calls `done()`. */
+  #request(
+    make: (id: number) => ToWorker,
+    listener: (msg: FromWorker, done: () => void) => void,
+  ): number {
+    const id = this.#nextId++;
+    const done = (): void => void this.#listeners.delete(id);
+    this.#listeners.set(id, (msg) => listener(msg, done));
+    this.#worker.postMessage(make(id));
+    return id;
+  }
+
+  #load(ep: EpRequest, note?: string): Promise<LoadedModelInfo> {
+    return new Promise((resolve, reject) => {
+      this.#request(
+        (id) => ({ type: 'load', id, modelUrl: this.#modelUrl, ep, ...(note ? { note } : {}) }),
+        (msg, done) => {
+          if (msg.type === 'loaded') {
+            done();
+            this.#info = msg.info;
+            resolve(msg.info);
+          } else if (msg.type === 'error') {
+            done();
+            reject(deserializeError(msg.error));
+          }
+        },
+      );
+    });
+  }
+
+  load(): Promise<LoadedModelInfo> {
+    if (this.#disposed)
+      return Promise.reject(new ExecutionError('This generator was disposed: create a new one.'));
+    if (!this.#loaded) {
+      this.#loaded = this.#load(this.#ep);
+      this.#loaded.catch(() => (this.#loaded = null));
+    }
+    return this.#loaded;
+  }
+
+  async generate(
+    settings: GenerationSettings,
+    handlers: GenerationHandlers = {},
+  ): Promise<GenerationRecord> {
+    await this.load();
+    try {
+      return await this.#generateOnce(settings, handlers);
+    } catch (e) {
+      if (!(e instanceof RetryOnWasm)) throw e;
+      const error = new ExecutionError(
+        `WebGPU failed (${e.cause.message}); switched to WASM and retried.`,
+      );
+      this.#ep = 'wasm';
+      this.#loaded = this.#load('wasm', 'WebGPU failed, fell back');
+      const info = await this.#loaded;
+      this.options.onFallback?.(error, info);
+      return this.#generateOnce(settings, handlers);
+    }
+  }
+
+  #generateOnce(
+    settings: GenerationSettings,
+    handlers: GenerationHandlers,
+  ): Promise<GenerationRecord> {
+    const { signal } = handlers;
+    return new Promise((resolve, reject) => {
+      let record: GenerationRecord | null = null;
+      const onAbort = (): void => this.cancel();
+      if (signal?.aborted) {
+        reject(new GenerationCancelledError(null));
+        return;
+      }
+      signal?.addEventListener('abort', onAbort);
+      const finish = (done: () => void): void => {
+        done();
+        signal?.removeEventListener('abort', onAbort);
+        if (this.#currentGeneration === id) this.#currentGeneration = null;
+      };
+      const id = this.#request(
+        (id) => ({ type: 'generate', id, settings: { ...settings } }),
+        (msg, done) => {
+          switch (msg.type) {
+            case 'begin':
+              record = msg.header;
+              handlers.onBegin?.(record, msg.tokenized);
+              break;
+            case 'step':
+              record?.steps.push(msg.step);
+              handlers.onStep?.(msg.step, msg.progress);
+              break;
+            case 'done':
+              finish(done);
+              if (!record)
+                return reject(new ExecutionError('The worker finished without a record header.'));
+              record.final = msg.final;
+              record.timings = msg.timings;
+              record.complete = true;
+              resolve(record);
+              break;
+            case 'cancelled':
+              finish(done);
+              if (record) record.timings = msg.timings;
+              reject(new GenerationCancelledError(record));
+              break;
+            case 'error': {
+              finish(done);
+              const error = deserializeError(msg.error);
+              reject(msg.gpuLost ? new RetryOnWasm(error) : error);
+              break;
+            }
+          }
+        },
+      );
+      this.#currentGeneration = id;
+    });
+  }
+
+  cancel(): void {
+    const id = this.#currentGeneration;
+    if (id !== null) this.#worker.postMessage({ type: 'cancel', id } satisfies ToWorker);
+  }
+
+  /** The last load's info (provider and reason), or null before load. */
+  get info(): LoadedModelInfo | null {
+    return this.#info;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.cancel();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      this.#request(
+        (id) => ({ type: 'dispose', id }),
+        (msg, done) => {
+          if (msg.type === 'disposed' || msg.type === 'error') {
+            done();
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      );
+    });
+    this.#worker.terminate();
+    this.#listeners.clear();
+  }
+}
+
+/** Internal: a WebGPU failure that generate() turns into a WASM retry. */
+class RetryOnWasm extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}

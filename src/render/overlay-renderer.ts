@@ -1,0 +1,274 @@
+/**
+ * The three.js overlay renderer: one full-screen quad drawn with the overlay ShaderMaterial.
+ *
+ * Speed rule: after the first frame nothing here allocates. Textures are pooled by size and their
+ * typed-array buffers are reused: a hover copies a few hundred floats into an existing map buffer
+ * and flags it for upload (texSubImage2D); a scrub does the same for the image. Draws are
+ * coalesced into one microtask, so many state changes in one task draw once.
+ */
+import {
+  DataTexture,
+  FloatType,
+  Mesh,
+  NearestFilter,
+  OrthographicCamera,
+  PlaneGeometry,
+  RedFormat,
+  RGBAFormat,
+  Scene,
+  UnsignedByteType,
+  WebGLRenderer,
+  type ShaderMaterial,
+} from 'three';
+import { createOverlayMaterial, MODE_INDEX } from './overlay-material.ts';
+import {
+  DEFAULT_OVERLAY_PARAMS,
+  type ImageInput,
+  type MapInput,
+  type OverlayParams,
+} from './overlay-types.ts';
+import { colormapLutRgba, isColormapName } from './colormaps.ts';
+
+export interface OverlayRendererOptions {
+  /** Keep the drawing buffer after compositing so tests can read the canvas back. */
+  preserveDrawingBuffer?: boolean;
+}
+
+function dataTexture(
+  data: Float32Array | Uint8Array,
+  width: number,
+  height: number,
+  red: boolean,
+): DataTexture {
+  const texture = new DataTexture(
+    data,
+    width,
+    height,
+    red ? RedFormat : RGBAFormat,
+    data instanceof Float32Array ? FloatType : UnsignedByteType,
+  );
+  // texelFetch ignores filtering, but float textures must not ask for linear filtering anyway.
+  texture.minFilter = NearestFilter;
+  texture.magFilter = NearestFilter;
+  texture.generateMipmaps = false;
+  texture.flipY = false;
+  texture.needsUpdate = true;
+  return texture;
+}
+
+export class OverlayRenderer {
+  readonly renderer: WebGLRenderer;
+  readonly #canvas: HTMLCanvasElement;
+  readonly #scene = new Scene();
+  readonly #camera = new OrthographicCamera(-1, 1, 1, -1, 0, 1);
+  readonly #material: ShaderMaterial;
+  readonly #mesh: Mesh;
+  /** Textures pooled by "slot:w×h"; each owns its buffer. */
+  readonly #pool = new Map<string, DataTexture>();
+  readonly #luts = new Map<string, DataTexture>();
+  #params: OverlayParams = { ...DEFAULT_OVERLAY_PARAMS };
+  #hasA = false;
+  #hasB = false;
+  #frameRequested = false;
+  #disposed = false;
+  /** Monotonic count of frames drawn; tests and the latency bench wait on it. */
+  frames = 0;
+  /** performance.now() at the end of the last draw. */
+  lastFrameAt = 0;
+  /** Called after every draw (no arguments, so calling it allocates nothing). */
+  onFrame: (() => void) | null = null;
+
+  constructor(canvas: HTMLCanvasElement, options: OverlayRendererOptions = {}) {
+    this.#canvas = canvas;
+    this.renderer = new WebGLRenderer({
+      canvas,
+      antialias: false,
+      alpha: false,
+      depth: false,
+      stencil: false,
+      preserveDrawingBuffer: options.preserveDrawingBuffer ?? false,
+      powerPreference: 'high-performance',
+    });
+    this.renderer.autoClear = false;
+    const blank = this.#texture('image', 1, 1, false);
+    const blankMap = this.#texture('a', 1, 1, true);
+    const blankMapB = this.#texture('b', 1, 1, true);
+    this.#material = createOverlayMaterial({
+      image: blank,
+      mapA: blankMap,
+      mapB: blankMapB,
+      colormap: this.#lut(this.#params.colormap),
+    });
+    this.#mesh = new Mesh(new PlaneGeometry(2, 2), this.#material);
+    this.#mesh.frustumCulled = false;
+    this.#scene.add(this.#mesh);
+    this.#applyParams();
+  }
+
+  #texture(slot: string, width: number, height: number, red: boolean): DataTexture {
+    const key = `${slot}:${width}x${height}`;
+    let texture = this.#pool.get(key);
+    if (!texture) {
+      const data = new Float32Array(width * height * (red ? 1 : 4));
+      texture = dataTexture(data, width, height, red);
+      this.#pool.set(key, texture);
+    }
+    return texture;
+  }
+
+  #lut(name: string): DataTexture {
+    let texture = this.#luts.get(name);
+    if (!texture) {
+      // Unknown names (a stale URL) fall back to inferno rather than failing to draw.
+      texture = dataTexture(colormapLutRgba(isColormapName(name) ? name : 'inferno'), 256, 1, false);
+      this.#luts.set(name, texture);
+    }
+    return texture;
+  }
+
+  #uniform<T>(name: string): { value: T } {
+    const uniform = this.#material.uniforms[name];
+    if (!uniform) throw new Error(`overlay material has no uniform ${name}`);
+    return uniform as { value: T };
+  }
+
+  /** The image shown under the overlay, planar [C, H, W] in model range. */
+  setImage(image: ImageInput | null): void {
+    if (!image) return;
+    const { data, channels, height, width, range } = image;
+    const texture = this.#texture('image', width, height, false);
+    const out = texture.image.data as Float32Array;
+    const plane = width * height;
+    for (let i = 0; i < plane; i++) {
+      // Grey images (C = 1) are replicated; missing channels read as the first.
+      out[i * 4] = data[i] ?? 0;
+      out[i * 4 + 1] = data[(channels > 1 ? plane : 0) + i] ?? 0;
+      out[i * 4 + 2] = data[(channels > 2 ? 2 * plane : 0) + i] ?? 0;
+      out[i * 4 + 3] = 1;
+    }
+    texture.needsUpdate = true;
+    this.#uniform('uImage').value = texture;
+    const size = this.#uniform<number[]>('uImageSize').value;
+    size[0] = width;
+    size[1] = height;
+    const r = this.#uniform<number[]>('uImageRange').value;
+    r[0] = range[0];
+    r[1] = range[1];
+    this.requestRender();
+  }
+
+  /** Maps for the overlay: `a` alone (heatmap / mask), or `a` and `b` (compare). null clears. */
+  setMaps(a: MapInput | null, b: MapInput | null = null): void {
+    this.#hasA = this.#setMap('a', a);
+    this.#hasB = this.#setMap('b', b);
+    this.#applyMode();
+    this.requestRender();
+  }
+
+  #setMap(slot: 'a' | 'b', map: MapInput | null): boolean {
+    if (!map) return false;
+    const texture = this.#texture(slot, map.width, map.height, true);
+    (texture.image.data as Float32Array).set(map.data.subarray(0, map.width * map.height));
+    texture.needsUpdate = true;
+    const prefix = slot === 'a' ? 'uMapA' : 'uMapB';
+    this.#uniform(prefix).value = texture;
+    const size = this.#uniform<number[]>(`${prefix}Size`).value;
+    size[0] = map.width;
+    size[1] = map.height;
+    const minMax = this.#uniform<number[]>(`${prefix}MinMax`).value;
+    minMax[0] = map.min;
+    minMax[1] = map.max;
+    return true;
+  }
+
+  setParams(params: Partial<OverlayParams>): void {
+    this.#params = { ...this.#params, ...params };
+    this.#applyParams();
+    this.requestRender();
+  }
+
+  get params(): Readonly<OverlayParams> {
+    return this.#params;
+  }
+
+  #applyParams(): void {
+    const p = this.#params;
+    this.#uniform('uSmooth').value = p.smooth;
+    this.#uniform('uAbsolute').value = p.normalize === 'absolute';
+    this.#uniform('uOpacity').value = p.opacity;
+    this.#uniform('uTau').value = p.tau;
+    this.#uniform('uColormap').value = this.#lut(p.colormap);
+    this.#applyMode();
+  }
+
+  /** Plain image without a map; compare needs both maps, else it degrades to a heatmap of `a`. */
+  #applyMode(): void {
+    let mode = this.#params.mode;
+    if (mode === 'compare' && !this.#hasB) mode = 'heatmap';
+    this.#uniform('uMode').value = this.#hasA ? MODE_INDEX[mode] : MODE_INDEX.plain;
+  }
+
+  /** Drawing-buffer size in device pixels; the shader's view size. */
+  setSize(width: number, height: number): void {
+    const w = Math.max(1, Math.round(width));
+    const h = Math.max(1, Math.round(height));
+    if (this.#canvas.width !== w || this.#canvas.height !== h) {
+      this.renderer.setPixelRatio(1);
+      this.renderer.setSize(w, h, false);
+    }
+    const view = this.#uniform<number[]>('uViewSize').value;
+    view[0] = w;
+    view[1] = h;
+    this.requestRender();
+  }
+
+  /**
+   * Draw once the current task's state changes are all in: a microtask, queued after the Svelte
+   * effects that called setImage / setMaps / setParams, so they draw once. Not requestAnimationFrame:
+   * that would add up to a whole frame of waiting to every hover; the browser shows the drawn
+   * buffer at its next composite either way.
+   */
+  requestRender(): void {
+    if (this.#frameRequested || this.#disposed) return;
+    this.#frameRequested = true;
+    queueMicrotask(this.#onRenderTask);
+  }
+
+  readonly #onRenderTask = (): void => {
+    this.#frameRequested = false;
+    if (!this.#disposed) this.render();
+  };
+
+  /** Draw now, synchronously. */
+  render(): void {
+    this.renderer.render(this.#scene, this.#camera);
+    this.frames++;
+    this.lastFrameAt = performance.now();
+    this.onFrame?.();
+  }
+
+  /** Draws, then reads the drawing buffer back as top-down RGBA8 (for tests and export). */
+  readPixels(out?: Uint8Array): Uint8Array {
+    this.render();
+    const gl = this.renderer.getContext();
+    const w = gl.drawingBufferWidth;
+    const h = gl.drawingBufferHeight;
+    const bottomUp = new Uint8Array(w * h * 4);
+    gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, bottomUp);
+    const result = out ?? new Uint8Array(w * h * 4);
+    const row = w * 4;
+    for (let y = 0; y < h; y++) {
+      result.set(bottomUp.subarray((h - 1 - y) * row, (h - y) * row), y * row);
+    }
+    return result;
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    for (const t of this.#pool.values()) t.dispose();
+    for (const t of this.#luts.values()) t.dispose();
+    this.#mesh.geometry.dispose();
+    this.#material.dispose();
+    this.renderer.dispose();
+  }
+}

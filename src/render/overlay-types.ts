@@ -1,0 +1,58 @@
+/**
+ * Types shared by the overlay renderer, the state classes and the components. Kept free of three.js
+ * so state/ and tests can import them cheaply.
+ */
+
+/** How the map is drawn over the image (the "Overlay mode" control). */
+export type OverlayMode = 'heatmap' | 'mask' | 'compare';
+export const OVERLAY_MODES: readonly OverlayMode[] = ['heatmap', 'mask', 'compare'];
+
+/** 'minmax': per-map (v − min)/(max − min); 'absolute': the raw attention probability. */
+export type MapNormalization = 'minmax' | 'absolute';
+export const MAP_NORMALIZATIONS: readonly MapNormalization[] = ['minmax', 'absolute'];
+
+/** A low-resolution map ready to draw: row-major h×w raw values plus their min and max. */
+export interface MapInput {
+  data: Float32Array;
+  width: number;
+  height: number;
+  min: number;
+  max: number;
+}
+
+/** The generated image as the record stores it: planar [C, H, W] in the model's value range. */
+export interface ImageInput {
+  data: Float32Array;
+  channels: number;
+  height: number;
+  width: number;
+  range: readonly [number, number];
+}
+
+export interface OverlayParams {
+  mode: OverlayMode;
+  normalize: MapNormalization;
+  colormap: string;
+  opacity: number;
+  tau: number;
+  /** Bilinear image upsampling (true) or nearest, "pixelated" (false). The map is always bicubic. */
+  smooth: boolean;
+}
+
+export const DEFAULT_OVERLAY_PARAMS: OverlayParams = {
+  mode: 'heatmap',
+  normalize: 'minmax',
+  colormap: 'inferno',
+  opacity: 0.6,
+  tau: 0.4,
+  smooth: false,
+};
+
+/** Colours of the two-word compare composite (shaders/overlay.frag.glsl, COMPARE_A / COMPARE_B). */
+export const COMPARE_COLORS: readonly [
+  readonly [number, number, number],
+  readonly [number, number, number],
+] = [
+  [1.0, 0.4, 0.05],
+  [0.05, 0.55, 1.0],
+];

@@ -1,0 +1,162 @@
+/**
+ * Generation: the model (loading, load failure), the running generation (progress, cancel) and the
+ * record on screen. Talks only to the `Generator` interface; inference runs in its worker.
+ *
+ * The record on screen is replaced step by step while a generation runs (live display). When a
+ * run is cancelled or fails, the previous complete record comes back, so what was explorable
+ * stays explorable.
+ */
+import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
+import { GenerationCancelledError, ModelLoadError } from '../model/errors.ts';
+import type { Generator, LoadedModelInfo } from '../model/generator.ts';
+import { WordTokenizer } from '../model/tokenizer.ts';
+import type { TokenizedPrompt } from '../model/tokenizer-types.ts';
+
+export type ModelStatus = 'idle' | 'loading' | 'ready' | 'failed';
+
+export interface LoadFailure {
+  file: string;
+  reason: string;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  msPerStep: number;
+}
+
+export interface RunNotice {
+  kind: 'cancelled' | 'error';
+  message: string;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class GenerationState {
+  readonly #generator: Generator;
+  #modelStatus = $state<ModelStatus>('idle');
+  #model = $state.raw<LoadedModelInfo | null>(null);
+  #loadFailure = $state.raw<LoadFailure | null>(null);
+  #record = $state.raw<GenerationRecord | null>(null);
+  #running = $state(false);
+  #progress = $state.raw<Progress>({ done: 0, total: 0, msPerStep: 0 });
+  #notice = $state.raw<RunNotice | null>(null);
+  /** The last complete record: what comes back after a cancel or an error. */
+  #lastComplete: GenerationRecord | null = null;
+  /** Bumped per run so callbacks of a superseded run are ignored. */
+  #runId = 0;
+  #tokenizer = $derived(this.#model ? new WordTokenizer(this.#model.manifest.tokenizer) : null);
+
+  constructor(generator: Generator) {
+    this.#generator = generator;
+  }
+
+  get modelStatus(): ModelStatus {
+    return this.#modelStatus;
+  }
+  get model(): LoadedModelInfo | null {
+    return this.#model;
+  }
+  get loadFailure(): LoadFailure | null {
+    return this.#loadFailure;
+  }
+  /** The record on screen: the live one while running, else the last complete one. */
+  get record(): GenerationRecord | null {
+    return this.#record;
+  }
+  get running(): boolean {
+    return this.#running;
+  }
+  get progress(): Progress {
+    return this.#progress;
+  }
+  get notice(): RunNotice | null {
+    return this.#notice;
+  }
+  dismissNotice(): void {
+    this.#notice = null;
+  }
+
+  /** Tokenizes a prompt as the model will (for out-of-vocabulary marks before generating). */
+  tokenize(prompt: string): TokenizedPrompt | null {
+    return this.#tokenizer?.tokenize(prompt) ?? null;
+  }
+
+  /** Loads the model package; on failure keeps the file and reason for the Retry panel. */
+  async load(): Promise<LoadedModelInfo | null> {
+    this.#modelStatus = 'loading';
+    this.#loadFailure = null;
+    try {
+      const info = await this.#generator.load();
+      this.#model = info;
+      this.#modelStatus = 'ready';
+      return info;
+    } catch (e) {
+      this.#loadFailure =
+        e instanceof ModelLoadError
+          ? { file: e.file, reason: e.reason }
+          : { file: 'model package', reason: errorMessage(e) };
+      this.#modelStatus = 'failed';
+      return null;
+    }
+  }
+
+  /**
+   * Runs one generation. Resolves to the complete record, or null when it was cancelled, failed
+   * or was superseded by a newer run.
+   */
+  async generate(settings: GenerationSettings): Promise<GenerationRecord | null> {
+    if (this.#modelStatus !== 'ready' && !(await this.load())) return null;
+    const runId = ++this.#runId;
+    this.#running = true;
+    this.#notice = null;
+    this.#progress = { done: 0, total: settings.steps, msPerStep: 0 };
+    const current = () => runId === this.#runId;
+    try {
+      const record = await this.#generator.generate(settings, {
+        onBegin: (header) => {
+          if (current()) this.#record = { ...header, steps: [] };
+        },
+        onStep: (step, progress) => {
+          if (!current() || !this.#record) return;
+          // A new object per step (not per frame) so $state.raw readers see the change.
+          this.#record = { ...this.#record, steps: [...this.#record.steps, step] };
+          this.#progress = { ...progress };
+        },
+      });
+      if (!current()) return null;
+      this.#record = record;
+      this.#lastComplete = record;
+      this.#progress = {
+        done: record.steps.length,
+        total: record.steps.length,
+        msPerStep: this.#progress.msPerStep,
+      };
+      return record;
+    } catch (e) {
+      if (!current()) return null;
+      const cancelled = e instanceof GenerationCancelledError;
+      this.#notice = cancelled
+        ? { kind: 'cancelled', message: 'Generation cancelled' }
+        : { kind: 'error', message: errorMessage(e) };
+      // Keep the previous complete result explorable; with none, keep the partial steps.
+      const partial = cancelled ? e.partial : this.#record;
+      this.#record = this.#lastComplete ?? (partial && partial.steps.length > 0 ? partial : null);
+      this.#progress = { ...this.#progress, done: 0 };
+      return null;
+    } finally {
+      if (current()) this.#running = false;
+    }
+  }
+
+  cancel(): void {
+    if (this.#running) this.#generator.cancel();
+  }
+
+  async dispose(): Promise<void> {
+    this.#runId++;
+    await this.#generator.dispose();
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Settings: what to generate (prompt, seed, steps, guidance) and how to draw it (overlay mode,
+ * colormap, normalisation, opacity, τ, image smoothing, special tokens shown). Values are clamped
+ * on write so the URL hash, the inputs and the engine never see out-of-range numbers.
+ */
+import type { GenerationSettings } from '../attention/record.ts';
+import { COLORMAP_NAMES, type ColormapName } from '../render/colormaps.ts';
+import {
+  DEFAULT_OVERLAY_PARAMS,
+  type MapNormalization,
+  type OverlayMode,
+  type OverlayParams,
+} from '../render/overlay-types.ts';
+
+export const LIMITS = {
+  steps: { min: 1, max: 100 },
+  guidance: { min: 0, max: 20 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
+  opacity: { min: 0, max: 1 },
+  tau: { min: 0, max: 1 },
+} as const;
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+export { COLORMAP_NAMES, type ColormapName };
+
+export class SettingsState {
+  #prompt = $state('');
+  #seed = $state(0);
+  #steps = $state(20);
+  #guidance = $state(3);
+  #mode = $state<OverlayMode>(DEFAULT_OVERLAY_PARAMS.mode);
+  #colormap = $state<ColormapName>('inferno');
+  #normalize = $state<MapNormalization>(DEFAULT_OVERLAY_PARAMS.normalize);
+  #opacity = $state(DEFAULT_OVERLAY_PARAMS.opacity);
+  #tau = $state(DEFAULT_OVERLAY_PARAMS.tau);
+  #smooth = $state(DEFAULT_OVERLAY_PARAMS.smooth);
+  #showSpecial = $state(false);
+  /** Generation fields set since construction (by the URL or the user), not by model defaults. */
+  readonly #touched = new Set<string>();
+
+  get prompt(): string {
+    return this.#prompt;
+  }
+  set prompt(v: string) {
+    this.#prompt = v;
+  }
+  get seed(): number {
+    return this.#seed;
+  }
+  set seed(v: number) {
+    if (Number.isFinite(v)) this.#touched.add('seed');
+    if (Number.isFinite(v)) this.#seed = clamp(Math.round(v), LIMITS.seed.min, LIMITS.seed.max);
+  }
+  get steps(): number {
+    return this.#steps;
+  }
+  set steps(v: number) {
+    if (Number.isFinite(v)) this.#touched.add('steps');
+    if (Number.isFinite(v)) this.#steps = clamp(Math.round(v), LIMITS.steps.min, LIMITS.steps.max);
+  }
+  get guidance(): number {
+    return this.#guidance;
+  }
+  set guidance(v: number) {
+    if (Number.isFinite(v)) this.#touched.add('guidance');
+    if (Number.isFinite(v)) this.#guidance = clamp(v, LIMITS.guidance.min, LIMITS.guidance.max);
+  }
+  get mode(): OverlayMode {
+    return this.#mode;
+  }
+  set mode(v: OverlayMode) {
+    this.#mode = v;
+  }
+  get colormap(): ColormapName {
+    return this.#colormap;
+  }
+  set colormap(v: ColormapName) {
+    this.#colormap = v;
+  }
+  get normalize(): MapNormalization {
+    return this.#normalize;
+  }
+  set normalize(v: MapNormalization) {
+    this.#normalize = v;
+  }
+  get opacity(): number {
+    return this.#opacity;
+  }
+  set opacity(v: number) {
+    if (Number.isFinite(v)) this.#opacity = clamp(v, LIMITS.opacity.min, LIMITS.opacity.max);
+  }
+  get tau(): number {
+    return this.#tau;
+  }
+  set tau(v: number) {
+    if (Number.isFinite(v)) this.#tau = clamp(v, LIMITS.tau.min, LIMITS.tau.max);
+  }
+  get smooth(): boolean {
+    return this.#smooth;
+  }
+  set smooth(v: boolean) {
+    this.#smooth = v;
+  }
+  get showSpecial(): boolean {
+    return this.#showSpecial;
+  }
+  set showSpecial(v: boolean) {
+    this.#showSpecial = v;
+  }
+
+  /** New random seed (the shuffle button). */
+  shuffleSeed(random: () => number = Math.random): void {
+    this.seed = Math.floor(random() * LIMITS.seed.max);
+  }
+
+  /**
+   * The model's defaults (steps, guidance, seed), for the fields nobody has set yet: a value from
+   * the URL or typed while the model was loading wins.
+   */
+  applyDefaults(d: { steps: number; guidance: number; seed: number }): void {
+    const untouched = (field: string, apply: () => void): void => {
+      if (!this.#touched.has(field)) {
+        apply();
+        this.#touched.delete(field);
+      }
+    };
+    untouched('steps', () => (this.steps = d.steps));
+    untouched('guidance', () => (this.guidance = d.guidance));
+    untouched('seed', () => (this.seed = d.seed));
+  }
+
+  get generation(): GenerationSettings {
+    return { prompt: this.#prompt, seed: this.#seed, steps: this.#steps, guidance: this.#guidance };
+  }
+
+  /** What the renderer needs; `mode` is resolved against the selection by the viewer. */
+  get overlay(): OverlayParams {
+    return {
+      mode: this.#mode,
+      normalize: this.#normalize,
+      colormap: this.#colormap,
+      opacity: this.#opacity,
+      tau: this.#tau,
+      smooth: this.#smooth,
+    };
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Helpers for the explorer's browser tests: a Vite server that never reloads the page, reading
+ * the overlay back, and the measurements the tests make on it (object colour masks from the
+ * generated image, the lit region of Mask mode, IoU).
+ */
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import type { InlineConfig } from 'vite';
+
+/**
+ * A server that does not reload the page mid-test: no HMR, no file watching (edits elsewhere in a
+ * shared tree), and its own dependency-optimizer cache — Vite servers of other test runs sharing
+ * node_modules/.vite re-optimise each other's dependencies and force full reloads.
+ */
+export const STABLE_SERVER: InlineConfig = {
+  cacheDir: 'node_modules/.vite-explorer-tests',
+  server: { hmr: false, watch: { ignored: ['**/*'] } },
+};
+
+export const SHOTS = 'test-results/explorer';
+mkdirSync(SHOTS, { recursive: true });
+
+/** Palette of training/scenes.py, RGB in [0, 1]. */
+export const PALETTE: Record<string, [number, number, number]> = {
+  red: [0.86, 0.14, 0.14],
+  green: [0.13, 0.63, 0.22],
+  blue: [0.15, 0.3, 0.88],
+  yellow: [0.96, 0.84, 0.1],
+  purple: [0.55, 0.2, 0.75],
+  orange: [0.98, 0.52, 0.06],
+};
+
+export interface Readback {
+  width: number;
+  height: number;
+  rgba: number[];
+}
+
+/** Draws the overlay now and reads it back (top row first), through the page's test hook. */
+export async function readOverlay(page: Page): Promise<Readback> {
+  return page.evaluate(() => {
+    const r = window.__wordlight?.explorer.renderer;
+    if (!r) throw new Error('no renderer');
+    const rgba = r.readPixels();
+    const gl = r.renderer.getContext();
+    return { width: gl.drawingBufferWidth, height: gl.drawingBufferHeight, rgba: Array.from(rgba) };
+  });
+}
+
+/** The final image of the record on screen, as 32×32 (H×W) RGB in [0, 1]. */
+export async function finalImage(page: Page): Promise<{ w: number; h: number; rgb: number[] }> {
+  return page.evaluate(() => {
+    const rec = window.__wordlight!.explorer.record!;
+    const { width: w, height: h, range } = rec.image;
+    const src = rec.final ?? rec.steps[rec.steps.length - 1]!.x0;
+    const rgb: number[] = [];
+    for (let i = 0; i < w * h; i++) {
+      for (let c = 0; c < 3; c++) {
+        const v = ((src[c * w * h + i] ?? 0) - range[0]) / (range[1] - range[0]);
+        rgb.push(Math.min(1, Math.max(0, v)));
+      }
+    }
+    return { w, h, rgb };
+  });
+}
+
+/** Pixels of the image whose colour is nearest to `colour` in the palette and close to it. */
+export function colourMask(img: { w: number; h: number; rgb: number[] }, colour: string): boolean[] {
+  const target = PALETTE[colour];
+  if (!target) throw new Error(`no palette colour ${colour}`);
+  const out: boolean[] = [];
+  for (let i = 0; i < img.w * img.h; i++) {
+    const px = [img.rgb[i * 3]!, img.rgb[i * 3 + 1]!, img.rgb[i * 3 + 2]!];
+    const dist = (c: [number, number, number]) => Math.hypot(px[0]! - c[0], px[1]! - c[1], px[2]! - c[2]);
+    const nearest = Object.entries(PALETTE).reduce((a, b) => (dist(b[1]) < dist(a[1]) ? b : a));
+    out.push(nearest[0] === colour && dist(target) < 0.3);
+  }
+  return out;
+}
+
+/**
+ * Mask mode shows the image unchanged where the map ≥ τ and at 25 % elsewhere. Comparing the mask
+ * frame with the plain frame tells lit from dimmed; each image pixel (a cell of the view) counts as
+ * lit when most of its view pixels are.
+ */
+export function litCells(mask: Readback, plain: Readback, w: number, h: number): boolean[] {
+  const lit = new Array<number>(w * h).fill(0);
+  const total = new Array<number>(w * h).fill(0);
+  for (let y = 0; y < mask.height; y++) {
+    for (let x = 0; x < mask.width; x++) {
+      const i = (y * mask.width + x) * 4;
+      const cell = Math.floor((y * h) / mask.height) * w + Math.floor((x * w) / mask.width);
+      let d = 0;
+      for (let c = 0; c < 3; c++) d += Math.abs(mask.rgba[i + c]! - plain.rgba[i + c]!);
+      total[cell]!++;
+      if (d <= 12) lit[cell]!++;
+    }
+  }
+  return lit.map((n, i) => n / total[i]! >= 0.5);
+}
+
+export function iou(a: boolean[], b: boolean[]): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] && b[i]) inter++;
+    if (a[i] || b[i]) union++;
+  }
+  return union === 0 ? 0 : inter / union;
+}
+
+export const count = (m: boolean[]): number => m.filter(Boolean).length;
+
+/** Waits until the progressbar says done (aria-valuenow = aria-valuemax > 0) and the record is complete. */
+export async function waitForGeneration(page: Page, timeout = 240_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const bar = document.querySelector('[role=progressbar][aria-label="Generation progress"]');
+      const max = bar?.getAttribute('aria-valuemax');
+      return (
+        !!bar &&
+        max !== '0' &&
+        bar.getAttribute('aria-valuenow') === max &&
+        window.__wordlight?.explorer.record?.complete === true
+      );
+    },
+    null,
+    { timeout },
+  );
+}

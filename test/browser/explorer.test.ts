@@ -1,0 +1,199 @@
+/**
+ * The explorer end to end in real headless Chromium with the real model in its worker (WASM):
+ * type a prompt, generate, watch it arrive step by step, switch to Mask, hover a colour word and
+ * check that the lit region lies on that object's pixels (IoU with the object's colour mask in the
+ * generated image), hover the other colour word and check its object lights instead, scrub to the
+ * first step, copy the link and reload it. No request may leave the origin, no page error.
+ * Screenshots go to test-results/explorer/ — look at them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchBrowser, startServer, type BrowserHandle, type ServerHandle } from './harness.ts';
+import {
+  colourMask,
+  count,
+  finalImage,
+  iou,
+  litCells,
+  readOverlay,
+  SHOTS,
+  STABLE_SERVER,
+  waitForGeneration,
+  type Readback,
+} from './explorer-helpers.ts';
+
+const PROMPT = 'a red circle on the left and a blue square on the right';
+const STEPS = 12;
+const SEED = 7;
+
+let server: ServerHandle;
+let browser: BrowserHandle;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startServer(STABLE_SERVER);
+  browser = await launchBrowser(server.origin);
+  page = browser.page;
+  await page.setViewportSize({ width: 1280, height: 1100 });
+  await page.goto(`${server.url}?ep=wasm`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const chip = (word: string) => page.getByRole('button', { name: word, exact: true });
+const stepCount = () => page.evaluate(() => window.__wordlight!.explorer.stepCount);
+const frames = () => page.evaluate(() => window.__wordlight!.explorer.renderer?.frames ?? 0);
+
+describe('explorer', () => {
+  it('starts with Generate disabled and a hint, then takes a typed prompt', async () => {
+    const generate = page.getByRole('button', { name: 'Generate' });
+    await expect.poll(() => generate.isDisabled()).toBe(true);
+    expect(await page.getByText('Type a prompt to generate').isVisible()).toBe(true);
+    await page.getByRole('spinbutton', { name: 'Steps' }).fill(String(STEPS));
+    await page.getByRole('spinbutton', { name: 'Steps' }).blur();
+    await page.getByRole('spinbutton', { name: 'Seed' }).fill(String(SEED));
+    await page.getByRole('spinbutton', { name: 'Seed' }).blur();
+    await page.getByRole('textbox', { name: 'Prompt' }).fill(PROMPT);
+    expect(await generate.isDisabled()).toBe(false);
+  });
+
+  it('generates on Enter, live: steps arrive one by one and hover works meanwhile', async () => {
+    // The model finishes loading first (the badge names the provider).
+    await page.getByText('WASM', { exact: false }).first().waitFor({ timeout: 120_000 });
+    await page.getByRole('textbox', { name: 'Prompt' }).press('Enter');
+    await page.getByRole('button', { name: 'Cancel' }).waitFor();
+    await page.waitForFunction(() => (window.__wordlight!.explorer.stepCount ?? 0) >= 2, null, {
+      timeout: 120_000,
+    });
+    const running = await page.evaluate(() => window.__wordlight!.explorer.generation.running);
+    const partial = await stepCount();
+    expect(running).toBe(true);
+    expect(partial).toBeLessThan(STEPS);
+    const before = await frames();
+    await chip('red').hover();
+    await expect.poll(frames).toBeGreaterThan(before);
+    await page.screenshot({ path: `${SHOTS}/01-live.png` });
+    await page.mouse.move(0, 0);
+    await waitForGeneration(page);
+    const bar = page.getByRole('progressbar', { name: 'Generation progress' });
+    expect(await bar.getAttribute('aria-valuenow')).toBe(String(STEPS));
+    expect(await bar.getAttribute('aria-valuemax')).toBe(String(STEPS));
+    expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+  });
+
+  let plain: Readback;
+  const lit: Record<string, boolean[]> = {};
+  const objects: Record<string, boolean[]> = {};
+
+  it('in Mask mode, hovering a colour word lights that object', async () => {
+    await page.getByRole('radiogroup', { name: 'Overlay mode' }).getByRole('radio', { name: 'Mask' }).check();
+    await page.mouse.move(0, 0);
+    plain = await readOverlay(page);
+    await page.screenshot({ path: `${SHOTS}/02-final.png` });
+    const img = await finalImage(page);
+    for (const colour of ['red', 'blue']) objects[colour] = colourMask(img, colour);
+    // The model must have painted both objects, or the attention check below means nothing.
+    expect(count(objects.red!), 'red pixels in the generated image').toBeGreaterThan(12);
+    expect(count(objects.blue!), 'blue pixels in the generated image').toBeGreaterThan(12);
+
+    for (const colour of ['red', 'blue']) {
+      await chip(colour).hover();
+      const frame = await readOverlay(page);
+      await page.screenshot({ path: `${SHOTS}/03-mask-${colour}.png` });
+      lit[colour] = litCells(frame, plain, img.w, img.h);
+    }
+    const other = { red: 'blue', blue: 'red' } as const;
+    for (const colour of ['red', 'blue'] as const) {
+      const own = iou(lit[colour]!, objects[colour]!);
+      const wrong = iou(lit[colour]!, objects[other[colour]]!);
+      console.log(`${colour}: lit ${count(lit[colour]!)} px, IoU own ${own.toFixed(2)}, other ${wrong.toFixed(2)}`);
+      expect(count(lit[colour]!), `${colour}: some region is lit`).toBeGreaterThan(0);
+      expect(own, `${colour}: IoU with its own object`).toBeGreaterThan(0.3);
+      expect(own, `${colour}: lights its own object, not the other`).toBeGreaterThan(wrong + 0.15);
+    }
+    // The two words light different regions.
+    expect(iou(lit.red!, lit.blue!)).toBeLessThan(0.5);
+  });
+
+  it('shows the heatmap, pins, and compares two pinned words', async () => {
+    await page.getByRole('radiogroup', { name: 'Overlay mode' }).getByRole('radio', { name: 'Heatmap' }).check();
+    await chip('red').hover();
+    await page.screenshot({ path: `${SHOTS}/04-heatmap-red.png` });
+    await chip('red').click();
+    await chip('blue').click();
+    expect(await chip('red').getAttribute('aria-pressed')).toBe('true');
+    expect(await chip('blue').getAttribute('aria-pressed')).toBe('true');
+    await page.mouse.move(0, 0);
+    expect(await page.getByRole('radio', { name: 'Compare' }).isChecked()).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/05-compare.png` });
+    // Keyboard: Tab to a chip, arrows move, Enter pins.
+    await chip('blue').click(); // unpin blue: back to one pin
+    await chip('a').first().focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('red');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    expect(await chip('circle').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Enter');
+    expect(await chip('circle').getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('scrubbing to the first step changes the image', async () => {
+    await page.getByRole('radiogroup', { name: 'Overlay mode' }).getByRole('radio', { name: 'Mask' }).check();
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const last = await readOverlay(page);
+    const slider = page.getByRole('slider', { name: 'Step' });
+    await slider.focus();
+    await page.keyboard.press('Home');
+    expect(await slider.inputValue()).toBe('0');
+    const first = await readOverlay(page);
+    let diff = 0;
+    for (let i = 0; i < first.rgba.length; i++) diff += Math.abs(first.rgba[i]! - last.rgba[i]!);
+    expect(diff / first.rgba.length, 'mean per-channel change').toBeGreaterThan(5);
+    await page.screenshot({ path: `${SHOTS}/06-first-step.png` });
+    await page.getByRole('radio', { name: 'xₜ noisy' }).check();
+    await page.screenshot({ path: `${SHOTS}/07-first-step-xt.png` });
+    await page.getByRole('radio', { name: 'x̂₀ predicted' }).check();
+  });
+
+  it('the copied link brings the state back', async () => {
+    await page.getByRole('combobox', { name: 'Colormap' }).selectOption('viridis');
+    await page.getByRole('combobox', { name: 'Layers' }).selectOption('attn_up_1_0');
+    await page.getByRole('combobox', { name: 'Head' }).selectOption('1');
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+    expect(link).toContain('#');
+    await page.screenshot({ path: `${SHOTS}/08-before-link.png` });
+
+    const second = await browser.newPage();
+    await second.setViewportSize({ width: 1280, height: 1100 });
+    await second.goto(link);
+    await waitForGeneration(second);
+    expect(await second.getByRole('textbox', { name: 'Prompt' }).inputValue()).toBe(PROMPT);
+    expect(await second.getByRole('spinbutton', { name: 'Seed' }).inputValue()).toBe(String(SEED));
+    expect(await second.getByRole('spinbutton', { name: 'Steps' }).inputValue()).toBe(String(STEPS));
+    expect(await second.getByRole('slider', { name: 'Step' }).inputValue()).toBe('0');
+    expect(await second.getByRole('button', { name: 'red', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(await second.getByRole('combobox', { name: 'Colormap' }).inputValue()).toBe('viridis');
+    expect(await second.getByRole('radio', { name: 'Mask' }).isChecked()).toBe(true);
+    expect(await second.getByRole('combobox', { name: 'Layers' }).inputValue()).toBe('attn_up_1_0');
+    expect(await second.getByRole('combobox', { name: 'Head' }).inputValue()).toBe('1');
+    // Same seed, same prompt: the same picture.
+    const a = await readOverlay(page);
+    const b = await readOverlay(second);
+    let diff = 0;
+    for (let i = 0; i < a.rgba.length; i++) diff = Math.max(diff, Math.abs(a.rgba[i]! - b.rgba[i]!));
+    expect(diff).toBeLessThanOrEqual(2);
+    await second.screenshot({ path: `${SHOTS}/09-reloaded-link.png` });
+    await second.close();
+  });
+
+  it('made no request off the origin and raised no page errors', () => {
+    expect(browser.blocked).toEqual([]);
+    expect(browser.errors).toEqual([]);
+  });
+});

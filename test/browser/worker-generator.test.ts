@@ -1,0 +1,76 @@
+/**
+ * WorkerGenerator in real Chromium: the engine in a Web Worker, records reassembled from
+ * transferred step buffers, cancellation, a new generation replacing a running one, and load
+ * errors arriving as ModelLoadError with the file named.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, startServer, type BrowserHandle, type ServerHandle } from './harness.ts';
+import type { WorkerTestResult } from './pages/worker-generator.ts';
+
+describe('WorkerGenerator in Chromium', () => {
+  let server: ServerHandle;
+  let browser: BrowserHandle;
+  let r: WorkerTestResult;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser(server.origin, { consoleErrors: false });
+    await browser.page.goto(`${server.url}test/browser/pages/worker-generator.html`);
+    await browser.page.waitForFunction(() => 'workerTest' in window);
+    r = await browser.page.evaluate(() =>
+      (window as unknown as { workerTest(): Promise<WorkerTestResult> }).workerTest(),
+    );
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('loads in the worker on the requested provider', () => {
+    expect(r.ep).toMatchObject({ name: 'wasm', threads: 2 });
+  });
+
+  it('streams begin and one step event per step, with transferred attention', () => {
+    expect(r.events).toEqual([
+      'begin:13',
+      'step:0:1/3:6:20480',
+      'step:1:2/3:6:20480',
+      'step:2:3/3:6:20480',
+    ]);
+    expect(r.complete).toBe(true);
+    expect(r.steps).toBe(3);
+    expect(r.finalLength).toBe(3 * 32 * 32);
+    expect(r.attentionIsFloat32).toBe(true);
+  });
+
+  it('cancels between steps with a partial record not marked complete', () => {
+    // The cancel message crosses to the worker while it computes the next step, so 2 or 3 steps.
+    expect(r.cancelled).toMatchObject({ isCancelled: true, complete: false });
+    expect(r.cancelled.steps).toBeGreaterThanOrEqual(2);
+    expect(r.cancelled.steps).toBeLessThan(20);
+  });
+
+  it('cancels a running generation when a new one starts', () => {
+    expect(r.replaced).toEqual({ firstCancelled: true, secondComplete: true });
+  });
+
+  it('aggregates the worker record in the page', () => {
+    expect(r.aggregate.resolution).toEqual([16, 16]);
+    expect(r.aggregate.length).toBe(256);
+    console.log(
+      `aggregateAttention in Chromium (one word, one step, 16x16): ${r.aggregate.ms.toFixed(2)} ms (first call)`,
+    );
+  });
+
+  it('reports a missing model as ModelLoadError naming the file', () => {
+    expect(r.loadError.isModelLoadError).toBe(true);
+    expect(r.loadError.file).toMatch(/\/models\/does-not-exist\/manifest\.json$/);
+    expect(r.loadError.message).toMatch(/HTTP 404|not found/);
+  });
+
+  it('made no outside requests and threw no page errors', () => {
+    expect(browser.blocked).toEqual([]);
+    expect(browser.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * `wordlight export` end to end on the real model package (public/models/scenes): the command as a
+ * person runs it, the files decoded back, bad input refused in one line, and a cancelled export
+ * leaving no file behind.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseExportArgs, runCliExport } from '../../../src/cli/export.ts';
+import { ExportCancelledError } from '../../../src/export/errors.ts';
+import { decodeGif, decodePng, savePng } from '../export/helpers.ts';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'wordlight-export-'));
+const PROMPT = 'a red circle on the left and a blue square on the right';
+const HAVE_MODEL = existsSync('public/models/scenes/manifest.json');
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/main.ts', 'export', ...args], {
+      encoding: 'utf8',
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+describe('wordlight export: bad input (no model work)', () => {
+  it('names the accepted sizes and formats', () => {
+    expect(() =>
+      parseExportArgs(['--prompt', 'a', '--format', 'gif', '--size', '300', '--out', 'x']),
+    ).toThrow('Unsupported size "300": use one of 256, 512, 1024.');
+    expect(() => parseExportArgs(['--prompt', 'a', '--format', 'mp4', '--out', 'x'])).toThrow(
+      'Unsupported format "mp4": use one of gif, png, poster, zip.',
+    );
+    expect(() => parseExportArgs(['--prompt', 'a', '--format', 'gif'])).toThrow(/missing --out/);
+  });
+});
+
+describe.skipIf(!HAVE_MODEL)('wordlight export on the real model', () => {
+  it('writes a GIF with one frame per step at the size asked for', async () => {
+    const out = join(dir, 'red.gif');
+    const r = await cli(
+      '--prompt',
+      PROMPT,
+      '--word',
+      'red',
+      '--steps',
+      '5',
+      '--format',
+      'gif',
+      '--size',
+      '256',
+      '--out',
+      out,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/red\.gif: gif, 5 frames/);
+    const gif = decodeGif(readFileSync(out));
+    expect(gif.frames).toHaveLength(5);
+    expect([gif.width, gif.height]).toEqual([256, 256]);
+    savePng('cli-export-gif-last-frame.png', gif.frames[4] ?? new Uint8ClampedArray(), 256, 256);
+  });
+
+  it('refuses a word that is not in the prompt, listing the prompt words, exit ≠ 0, no file', async () => {
+    const out = join(dir, 'nope.gif');
+    const r = await cli(
+      '--prompt',
+      PROMPT,
+      '--word',
+      'triangle',
+      '--steps',
+      '2',
+      '--format',
+      'gif',
+      '--out',
+      out,
+    );
+    expect(r.code).not.toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toBe(
+      'wordlight export: "triangle" is not a word of the prompt; its words are: a, red, circle, on, the, left, and, blue, square, right.',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses an unsupported size with the accepted values, exit ≠ 0', async () => {
+    const r = await cli(
+      '--prompt',
+      PROMPT,
+      '--format',
+      'png',
+      '--size',
+      '2048',
+      '--out',
+      join(dir, 'x.png'),
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe(
+      'wordlight export: Unsupported size "2048": use one of 256, 512, 1024.',
+    );
+  });
+
+  it('writes a poster and a data zip numpy can index', async () => {
+    const poster = await runCliExport(parse('poster', join(dir, 'poster.png'), ['--size', '256']));
+    const png = decodePng(readFileSync(poster.file));
+    expect(png.width).toBeGreaterThan(5 * 256); // image + 3 steps + cumulative, 256-px cells
+    savePng('cli-export-poster.png', png.rgba, png.width, png.height);
+
+    const zip = await runCliExport(parse('zip', join(dir, 'data.zip'), []));
+    const entries = unzipSync(readFileSync(zip.file));
+    const index = JSON.parse(strFromU8(entries['index.json'] ?? new Uint8Array())) as {
+      files: { path: string; shape: number[] }[];
+    };
+    const attn = index.files.find((f) => f.path === 'attention/attn_down_1_0.npy');
+    expect(attn?.shape).toEqual([3, 4, 256, 20]);
+  });
+
+  it('a cancelled export leaves no file and no partial file', async () => {
+    const out = join(dir, 'cancelled.gif');
+    const controller = new AbortController();
+    const opts = parse('gif', out, ['--word', 'blue']);
+    const running = runCliExport(opts, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done >= 3) controller.abort();
+      },
+    });
+    await expect(running).rejects.toBeInstanceOf(ExportCancelledError);
+    expect(readdirSync(dir).filter((f) => f.startsWith('cancelled'))).toEqual([]);
+  });
+});
+
+function parse(format: string, out: string, extra: string[]) {
+  const o = parseExportArgs([
+    '--prompt',
+    PROMPT,
+    '--steps',
+    '3',
+    '--format',
+    format,
+    '--out',
+    out,
+    ...extra,
+  ]);
+  if (o === 'help') throw new Error('unexpected help');
+  return o;
+}

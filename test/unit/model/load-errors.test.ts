@@ -1,0 +1,89 @@
+/**
+ * A broken model package fails with a ModelLoadError naming the file and the reason: missing,
+ * empty, truncated or corrupt ONNX, a graph without a listed attention output, a manifest field.
+ */
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManifestError, ModelLoadError } from '../../../src/model/errors.ts';
+import { loadNodeModel } from '../../../src/model/node-model.ts';
+import { MODEL_DIR } from './model-helpers.ts';
+
+let dir = '';
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wl-pkg-'));
+  await copyFile(join(MODEL_DIR, 'manifest.json'), join(dir, 'manifest.json'));
+  await copyFile(join(MODEL_DIR, 'text_encoder.onnx'), join(dir, 'text_encoder.onnx'));
+});
+afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+async function loadError(): Promise<ModelLoadError> {
+  const err = await loadNodeModel({ dir, ep: 'wasm', threads: 1 }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ModelLoadError);
+  const e = err as ModelLoadError;
+  expect(e.message).not.toContain('\n');
+  return e;
+}
+
+describe('loading a broken model package', () => {
+  it('names a missing ONNX file', async () => {
+    const e = await loadError();
+    expect(e.file).toBe(join(dir, 'unet.onnx'));
+    expect(e.reason).toContain('not found');
+  });
+
+  it('names an empty ONNX file', async () => {
+    await writeFile(join(dir, 'unet.onnx'), '');
+    expect((await loadError()).reason).toContain('empty');
+  });
+
+  it('names a truncated ONNX file', async () => {
+    const full = await readFile(join(MODEL_DIR, 'unet.onnx'));
+    await writeFile(join(dir, 'unet.onnx'), full.subarray(0, Math.floor(full.length / 3)));
+    const e = await loadError();
+    expect(e.file).toBe(join(dir, 'unet.onnx'));
+    expect(e.reason).toMatch(/truncated or corrupt/);
+  }, 60_000);
+
+  it('names a corrupt ONNX file', async () => {
+    await writeFile(join(dir, 'unet.onnx'), Buffer.from('this is not a model at all, just text'));
+    const e = await loadError();
+    expect(e.file).toBe(join(dir, 'unet.onnx'));
+    expect(e.reason).toMatch(/corrupt/);
+  }, 60_000);
+
+  it('recognises a Git LFS pointer', async () => {
+    await writeFile(
+      join(dir, 'unet.onnx'),
+      'version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 7119442\n',
+    );
+    expect((await loadError()).reason).toContain('git lfs pull');
+  });
+
+  it('names an attention output the manifest lists but the graph lacks', async () => {
+    await copyFile(join(MODEL_DIR, 'unet.onnx'), join(dir, 'unet.onnx'));
+    const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
+      attention: { output: string; index: number }[];
+    };
+    m.attention.push({ ...m.attention[0]!, output: 'attn_down_1_7', index: 7 });
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(m));
+    const e = await loadError();
+    expect(e.file).toBe(join(dir, 'unet.onnx'));
+    expect(e.reason).toContain('"attn_down_1_7"');
+  }, 60_000);
+
+  it('names a manifest field', async () => {
+    const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    delete m.embeddingDim;
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(m));
+    const e = await loadError();
+    expect(e).toBeInstanceOf(ManifestError);
+    expect((e as ManifestError).field).toBe('embeddingDim');
+    expect(e.file).toBe(join(dir, 'manifest.json'));
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * WorkerGenerator's side of the protocol with a scripted fake worker (the real worker runs in
+ * test/browser/worker-generator.test.ts): record reassembly, named errors across the boundary,
+ * and the WebGPU-failure → WASM retry.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { GenerationRecord } from '../../../src/attention/record.ts';
+import {
+  ExecutionError,
+  GenerationCancelledError,
+  ManifestError,
+  ModelLoadError,
+} from '../../../src/model/errors.ts';
+import type { LoadedModelInfo } from '../../../src/model/generator.ts';
+import { WorkerGenerator } from '../../../src/model/worker-generator.ts';
+import type { FromWorker, ToWorker } from '../../../src/model/worker-protocol.ts';
+import { validManifest } from './fixtures.ts';
+
+type Script = (msg: ToWorker, reply: (m: FromWorker) => void, state: { ep: string }) => void;
+
+class FakeWorker {
+  onmessage: ((ev: MessageEvent<FromWorker>) => void) | null = null;
+  onerror: ((ev: ErrorEvent) => void) | null = null;
+  readonly posted: ToWorker[] = [];
+  readonly state = { ep: 'none' };
+  constructor(private readonly script: Script) {}
+  postMessage(msg: ToWorker): void {
+    this.posted.push(msg);
+    setTimeout(
+      () =>
+        this.script(
+          msg,
+          (m) => this.onmessage?.({ data: m } as MessageEvent<FromWorker>),
+          this.state,
+        ),
+      0,
+    );
+  }
+  terminate(): void {}
+}
+
+function info(ep: 'wasm' | 'webgpu'): LoadedModelInfo {
+  return {
+    manifest: validManifest(),
+    source: 'http://x/models/scenes/',
+    ep: { name: ep, reason: 'test' },
+    loadMs: 1,
+  };
+}
+
+function header(): GenerationRecord {
+  return {
+    settings: { prompt: 'a red circle', seed: 1, steps: 1, guidance: 4 },
+    model: { name: 'scenes', version: '1' },
+    image: { width: 1, height: 1, channels: 3, range: [-1, 1] },
+    tokens: [],
+    words: [],
+    truncated: [],
+    layers: [],
+    steps: [],
+    final: null,
+    complete: false,
+    ep: { name: 'wasm', reason: 'test' },
+    timings: { encodeMs: 0, totalMs: 0 },
+  };
+}
+
+const tokenized = { ids: [], tokens: [], words: [], unknown: [], truncated: [] };
+const step = {
+  step: 0,
+  t: 1,
+  xt: new Float32Array(3),
+  x0: new Float32Array(3),
+  attention: [],
+  ms: 1,
+};
+
+/** A worker that loads fine and completes one-step generations; on WebGPU every generation fails. */
+const happyScript: Script = (msg, reply, state) => {
+  if (msg.type === 'load') {
+    state.ep = msg.ep === 'wasm' ? 'wasm' : 'webgpu';
+    reply({ type: 'loaded', id: msg.id, info: info(state.ep as 'wasm') });
+  } else if (msg.type === 'generate') {
+    reply({ type: 'begin', id: msg.id, header: header(), tokenized });
+    if (state.ep === 'webgpu') {
+      reply({
+        type: 'error',
+        id: msg.id,
+        error: { name: 'ExecutionError', message: 'UNet step 1/1 failed on webgpu: device lost' },
+        gpuLost: true,
+      });
+      return;
+    }
+    reply({ type: 'step', id: msg.id, step, progress: { done: 1, total: 1, msPerStep: 1 } });
+    reply({
+      type: 'done',
+      id: msg.id,
+      final: new Float32Array(3),
+      timings: { encodeMs: 1, totalMs: 2 },
+    });
+  } else if (msg.type === 'dispose') {
+    reply({ type: 'disposed', id: msg.id });
+  }
+};
+
+function generator(
+  script: Script,
+  ep: 'auto' | 'wasm' = 'auto',
+  onFallback?: (e: ExecutionError) => void,
+) {
+  const worker = new FakeWorker(script);
+  const gen = new WorkerGenerator({
+    modelUrl: 'http://x/models/scenes/',
+    ep,
+    createWorker: () => worker as unknown as Worker,
+    ...(onFallback ? { onFallback } : {}),
+  });
+  return { gen, worker };
+}
+
+describe('WorkerGenerator (fake worker)', () => {
+  it('reassembles a complete record from begin, step and done', async () => {
+    const { gen } = generator(happyScript, 'wasm');
+    const onStep = vi.fn();
+    const rec = await gen.generate(
+      { prompt: 'a red circle', seed: 1, steps: 1, guidance: 4 },
+      { onStep },
+    );
+    expect(rec.complete).toBe(true);
+    expect(rec.steps).toHaveLength(1);
+    expect(rec.final).toHaveLength(3);
+    expect(rec.timings.totalMs).toBe(2);
+    expect(onStep).toHaveBeenCalledOnce();
+    await gen.dispose();
+  });
+
+  it('turns a WebGPU failure into an ExecutionError notice and retries on WASM', async () => {
+    const fallback = vi.fn();
+    const { gen, worker } = generator(happyScript, 'auto', fallback);
+    const rec = await gen.generate({ prompt: 'a red circle', seed: 1, steps: 1, guidance: 4 });
+    expect(rec.complete).toBe(true);
+    expect(fallback).toHaveBeenCalledOnce();
+    expect(fallback.mock.calls[0]![0]).toBeInstanceOf(ExecutionError);
+    expect((fallback.mock.calls[0]![0] as Error).message).toContain('device lost');
+    const loads = worker.posted.filter((m) => m.type === 'load');
+    expect(loads.map((m) => m.type === 'load' && m.ep)).toEqual(['auto', 'wasm']);
+    expect(gen.info?.ep.name).toBe('wasm');
+  });
+
+  it('rebuilds named load errors with their fields', async () => {
+    const { gen } = generator((msg, reply) => {
+      if (msg.type === 'load') {
+        reply({
+          type: 'error',
+          id: msg.id,
+          gpuLost: false,
+          error: {
+            name: 'ManifestError',
+            message: 'Could not load m.json: field "unet" is missing',
+            file: 'm.json',
+            reason: 'field "unet" is missing',
+            field: 'unet',
+          },
+        });
+      }
+    });
+    const err = await gen.load().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ManifestError);
+    expect(err).toBeInstanceOf(ModelLoadError);
+    expect(err).toMatchObject({ file: 'm.json', field: 'unet', name: 'ManifestError' });
+    expect((err as Error).message).toBe('Could not load m.json: field "unet" is missing');
+  });
+
+  it('rejects with GenerationCancelledError carrying the partial record', async () => {
+    const { gen } = generator((msg, reply) => {
+      if (msg.type === 'load') reply({ type: 'loaded', id: msg.id, info: info('wasm') });
+      if (msg.type === 'generate') {
+        reply({ type: 'begin', id: msg.id, header: header(), tokenized });
+        reply({ type: 'step', id: msg.id, step, progress: { done: 1, total: 5, msPerStep: 1 } });
+      }
+      if (msg.type === 'cancel')
+        reply({ type: 'cancelled', id: msg.id, timings: { encodeMs: 1, totalMs: 3 } });
+    });
+    const running = gen.generate(
+      { prompt: 'a red circle', seed: 1, steps: 5, guidance: 4 },
+      { onStep: () => gen.cancel() },
+    );
+    const err = await running.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GenerationCancelledError);
+    const partial = (err as GenerationCancelledError).partial!;
+    expect(partial.complete).toBe(false);
+    expect(partial.steps).toHaveLength(1);
+  });
+});

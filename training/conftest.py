@@ -1,0 +1,26 @@
+"""pytest setup for training/: importable modules, one torch thread (tests often run next to a training
+run on a 2-core machine), and a session-wide smoke run shared by the export and eval tests."""
+import os
+import sys
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import copy  # noqa: E402
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session")
+def smoke_run(tmp_path_factory):
+    """A finished `smoke` preset run directory (trained once per test session)."""
+    import train
+    out = str(tmp_path_factory.mktemp("smoke_run"))
+    cfg = copy.deepcopy(train.PRESETS["smoke"])
+    cfg.threads = 1
+    train.train(cfg, out, quiet=True)
+    return out

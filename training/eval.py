@@ -1,0 +1,396 @@
+"""
+Evaluate a run: generate with the PyTorch EMA model (Euler, 25 steps, guidance 4) on a fixed prompt list,
+check every image with a procedural checker, and score DAAM-style word maps against the generated objects.
+
+    /usr/bin/python3 training/eval.py --run training/runs/default --seeds 3
+
+Prints a table and writes <run>/eval.json (export.py folds it into the manifest) and <run>/eval_samples.png.
+
+Prompts. Training covers every (colour, shape, position) triple except scenes.HELD_OUT, so the prompts the
+model has never seen are exactly those that contain a held-out triple: all 9 as single objects, and
+two-object prompts pairing a held-out triple with another object on the opposite side. These form the
+"heldOut" group. A control group of prompts built only from seen triples (their exact captions may have
+occurred in training) is reported next to it; "all" pools both.
+
+Checker. Background = median of the border pixels; a pixel belongs to the palette colour nearest to it
+if that is nearer than the background and within 0.3 (RGB in [0, 1]). A named object = the largest
+4-connected component of its colour's pixels (>= 4 px). Shape: the object's soft coverage (projection of
+pixel - background on colour - background, within one pixel of the component) is compared with a circle,
+a square and a triangle of the same area and centroid, rendered like the training world; the nearest (L1)
+wins. Position from the centroid: single objects -> nearest of the 5 centres; in
+two-object prompts the named side or half (x or y against 16).
+
+Metrics (per seed set, then mean and range):
+  single     single-object prompts fully right (colour found, shape, position)
+  two        two-object prompts fully right (both objects: colour found, shape, side)
+  binding    two-object prompts whose shapes differ: both colours found carrying the shape the caption
+             binds to them (a missing object counts as wrong; a random pairing of present shapes scores 0.5)
+  placement  objects (of all prompts) found on the position/side/half the caption names
+  mIoU       DAAM: each layer's cross-attention averaged over heads, bilinear-upsampled to 32x32, summed
+             over layers and steps, min-max normalised per word, thresholded at 0.4, IoU against the
+             pixels of the object the word names (objects the checker found); per word class.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import zlib
+import struct
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenes  # noqa: E402
+
+TAU = 0.4
+MIN_PIXELS = 4
+TARGETS = {"single": 0.90, "two": 0.70, "binding": 0.80, "placement": 0.85, "miou_colour": 0.70}
+
+
+# -----------------------------------------------------------------------------
+# prompt list (fixed)
+
+def prompt_list(seed=2024):
+    """[(caption, [obj dict(colour, shape, size, position)], held_out: bool)], fixed by seed."""
+    rng = np.random.default_rng(seed)
+    out = []
+    size = lambda: scenes.SIZES[rng.integers(2)]
+    held = [dict(colour=c, shape=s, position=p) for c, s, p in scenes.HELD_OUT]
+    seen = [dict(colour=c, shape=s, position=p) for c in scenes.COLOUR_NAMES for s in scenes.SHAPES
+            for p in scenes.POSITIONS if (c, s, p) not in scenes.HELD_OUT_SET]
+    opposite = {a: b for a, b in scenes.PAIRS}
+    # single objects: every held-out triple, and 9 seen ones
+    for o in held:
+        out.append([dict(o, size=size())])
+    for i in rng.choice(len(seen), 9, replace=False):
+        out.append([dict(seen[i], size=size())])
+    # two objects: each held-out triple that can be in a pair, in both caption orders, and 16 seen pairs
+    def partner(o):
+        while True:
+            c = seen[rng.integers(len(seen))]
+            if c["position"] == opposite[o["position"]] and c["colour"] != o["colour"]:
+                return dict(c, size=size())
+    for o in held:
+        if o["position"] == "center":
+            continue
+        a, b = dict(o, size=size()), None
+        b = partner(a)
+        out.append([a, b])
+        c = partner(a)
+        out.append([c, dict(o, size=size())])
+    while sum(len(p) == 2 for p in out) < 14 + 16:
+        a = dict(seen[rng.integers(len(seen))], size=size())
+        if a["position"] == "center":
+            continue
+        out.append([a, partner(a)])
+    # the size word is left out of every third prompt, as in training
+    res = []
+    for i, objs in enumerate(out):
+        with_size = i % 3 != 2
+        if not with_size:
+            objs = [dict(o, size=None) for o in objs]
+        held_out = any((o["colour"], o["shape"], o["position"]) in scenes.HELD_OUT_SET for o in objs)
+        res.append((scenes.caption_of(objs), objs, held_out))
+    return res
+
+
+# -----------------------------------------------------------------------------
+# checker
+
+def components(mask):
+    """4-connected components of a bool (H, W) mask -> list of index arrays (ys, xs), largest first."""
+    H, W = mask.shape
+    seen = np.zeros_like(mask)
+    comps = []
+    for y0, x0 in zip(*np.nonzero(mask)):
+        if seen[y0, x0]:
+            continue
+        stack, ys, xs = [(y0, x0)], [], []
+        seen[y0, x0] = True
+        while stack:
+            y, x = stack.pop()
+            ys.append(y)
+            xs.append(x)
+            for ny, nx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
+                if 0 <= ny < H and 0 <= nx < W and mask[ny, nx] and not seen[ny, nx]:
+                    seen[ny, nx] = True
+                    stack.append((ny, nx))
+        comps.append((np.array(ys), np.array(xs)))
+    comps.sort(key=lambda c: -len(c[0]))
+    return comps
+
+
+def colour_labels(img):
+    """img float (3, H, W) in [-1, 1] -> (labels int (H, W): palette index per pixel, -1 for background or
+    unclear; rgb (H, W, 3) in [0, 1]; background colour (3,))."""
+    rgb = np.clip((img + 1) / 2, 0, 1).transpose(1, 2, 0)  # (H, W, 3)
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])  # (4W, 3)
+    bg = np.median(border, axis=0)
+    d_pal = np.linalg.norm(rgb[:, :, None] - scenes.PALETTE[None, None], axis=-1)  # (H, W, 6)
+    d_bg = np.linalg.norm(rgb - bg, axis=-1)  # (H, W)
+    k = d_pal.argmin(-1)
+    dk = d_pal.min(-1)
+    return np.where((dk < d_bg) & (dk < 0.3), k, -1), rgb, bg
+
+
+def dilate(mask):
+    m = mask.copy()
+    m[1:] |= mask[:-1]
+    m[:-1] |= mask[1:]
+    m[:, 1:] |= mask[:, :-1]
+    m[:, :-1] |= mask[:, 1:]
+    return m
+
+
+def classify_shape(alpha):
+    """alpha (H, W): soft coverage of one object. Fit each shape of the same area at the same centroid
+    (rendered like the training world) and return the best match by L1 distance, with the scores."""
+    A = alpha.sum()
+    H, W = alpha.shape
+    yy, xx = np.mgrid[0:H, 0:W] + 0.5
+    cx, cy = (alpha * xx).sum() / A, (alpha * yy).sum() / A
+    # area of each shape as a function of r (see scenes.shape_inside) and its centroid offset in y
+    geo = {"circle": (np.pi, 0.0), "square": (4 * 0.88 ** 2, 0.0), "triangle": (2 * 1.1 ** 2, 1.1 / 3)}
+    err = {}
+    for k, name in enumerate(scenes.SHAPES):
+        area_per_r2, dy = geo[name]
+        r = np.sqrt(A / area_per_r2)
+        tpl = scenes.coverage(np.array([k]), np.array([cx]), np.array([cy - dy * r]), np.array([r]))[0]
+        err[name] = float(np.abs(tpl - alpha).sum() / A)
+    return min(err, key=err.get), err
+
+
+def find_objects(img):
+    """{colour name: dict(shape, cx, cy, mask (H, W) bool, n)} for every palette colour present."""
+    lab, rgb, bg = colour_labels(img)
+    found = {}
+    for k, name in enumerate(scenes.COLOUR_NAMES):
+        comps = components(lab == k)
+        if not comps or len(comps[0][0]) < MIN_PIXELS:
+            continue
+        ys, xs = comps[0]
+        mask = np.zeros(lab.shape, dtype=bool)
+        mask[ys, xs] = True
+        # soft coverage: projection of (pixel - bg) on (colour - bg), near the component only
+        col = scenes.PALETTE[k]
+        dcol = col - bg
+        alpha = np.clip(((rgb - bg) @ dcol) / (dcol @ dcol), 0, 1) * dilate(mask)  # (H, W)
+        shape, _ = classify_shape(alpha)
+        found[name] = dict(shape=shape, cx=xs.mean() + 0.5, cy=ys.mean() + 0.5, mask=mask, n=len(ys))
+    return found
+
+
+def on_position(obj, position, two):
+    """Is a found object where the caption says? Two-object prompts: the named side/half."""
+    cx, cy = obj["cx"], obj["cy"]
+    if two:
+        return {"left": cx < 16, "right": cx > 16, "top": cy < 16, "bottom": cy > 16}[position]
+    d = {p: (cx - x) ** 2 + (cy - y) ** 2 for p, (x, y) in scenes.CENTRES.items()}
+    return min(d, key=d.get) == position
+
+
+def check(img, objs):
+    """Per-prompt verdicts for one generated image and the caption's objects."""
+    found = find_objects(img)
+    two = len(objs) == 2
+    per = []
+    for o in objs:
+        f = found.get(o["colour"])
+        per.append(dict(found=f is not None, shape=f is not None and f["shape"] == o["shape"],
+                        place=f is not None and on_position(f, o["position"], two), obj=f))
+    res = dict(per=per, all_right=all(p["found"] and p["shape"] and p["place"] for p in per))
+    if two and objs[0]["shape"] != objs[1]["shape"]:
+        res["binding"] = all(p["found"] and p["shape"] for p in per)
+    return res
+
+
+# -----------------------------------------------------------------------------
+# generation with DAAM accumulation
+
+@torch.no_grad()
+def generate(model, captions, seed, steps=25, guidance=4.0):
+    """Images (B, 3, 32, 32) in [-1, 1] and DAAM heat maps per layer {name: (B, T, 32, 32)}: the
+    conditional cross-attention averaged over heads, bilinear-upsampled to 32x32, summed over steps
+    (the DAAM map is the sum over layers)."""
+    B = len(captions)
+    size = model.cfg.image_size
+    ids = torch.tensor(scenes.tokenize_batch(captions))  # (B, T)
+    uncond = torch.tensor(scenes.tokenize_batch([""] * B))  # (B, T)
+    ctx = model.text(torch.cat([ids, uncond]))  # (2B, T, D)
+    x = torch.randn(B, 3, size, size, generator=torch.Generator().manual_seed(seed))  # (B, 3, H, W)
+    heat = {}
+    ts = torch.linspace(1, 0, steps + 1)
+    for i in range(steps):
+        t = ts[i].repeat(2 * B) * 1000  # (2B,)
+        v, attn = model.unet(torch.cat([x, x]), t, ctx)
+        v_c, v_u = v[:B], v[B:]
+        x = x + (ts[i + 1] - ts[i]) * (v_u + guidance * (v_c - v_u))
+        for name, a in attn.items():
+            a = a[:B].mean(1)  # (B, hw, T), conditional half, mean over heads
+            hw = int(round(a.shape[1] ** 0.5))
+            a = a.transpose(1, 2).reshape(B, -1, hw, hw)  # (B, T, h, w)
+            up = F.interpolate(a, size=(size, size), mode="bilinear", align_corners=False)  # (B, T, 32, 32)
+            heat[name] = heat[name] + up if name in heat else up
+    return x.clamp(-1, 1), heat
+
+
+def word_iou(heat, mask):
+    """heat (32, 32) summed map of one word; mask bool (32, 32) -> IoU of the tau-thresholded map."""
+    lo, hi = heat.min(), heat.max()
+    m = (heat - lo) / (hi - lo + 1e-12) >= TAU
+    inter, union = (m & mask).sum(), (m | mask).sum()
+    return float(inter / union) if union else 0.0
+
+
+KIND_OF = {**{c: "colour" for c in scenes.COLOUR_NAMES}, **{s: "shape" for s in scenes.SHAPES},
+           **{s: "size" for s in scenes.SIZES}, **{p: "position" for p in scenes.POSITIONS}}
+
+
+def score(model, prompts, seed, steps, guidance):
+    captions = [p[0] for p in prompts]
+    imgs, layers = generate(model, captions, seed, steps, guidance)
+    layers = {k: v.numpy() for k, v in layers.items()}
+    imgs, heat = imgs.numpy(), sum(layers.values())  # (B, T, 32, 32): all layers
+    rows = []
+    for i, (cap, objs, held) in enumerate(prompts):
+        r = check(imgs[i], objs)
+        # word -> object: the k-th phrase of the caption names objs[k]
+        ious = []
+        words = scenes.split_words(cap)
+        o = 0
+        for t, w in enumerate(words[: scenes.MAX_TOKENS - 1]):
+            if w == "and":
+                o += 1
+            elif w in KIND_OF and r["per"][o]["found"]:
+                mask = r["per"][o]["obj"]["mask"]
+                ious.append((KIND_OF[w], word_iou(heat[i, t + 1], mask)))
+                for name, h in layers.items():  # each layer alone, for the explorer's layer picker
+                    ious.append((f"{KIND_OF[w]}@{name}", word_iou(h[i, t + 1], mask)))
+        rows.append(dict(caption=cap, n=len(objs), held_out=held, all_right=r["all_right"],
+                         binding=r.get("binding"), place=[p["place"] for p in r["per"]], ious=ious))
+    return rows, imgs
+
+
+def summarise(rows):
+    def frac(xs):
+        xs = list(xs)
+        return float(np.mean(xs)) if xs else None
+    out = dict(
+        single=frac(r["all_right"] for r in rows if r["n"] == 1),
+        two=frac(r["all_right"] for r in rows if r["n"] == 2),
+        binding=frac(r["binding"] for r in rows if r["binding"] is not None),
+        placement=frac(p for r in rows for p in r["place"]),
+    )
+    groups = {"single": [r for r in rows if r["n"] == 1], "two": [r for r in rows if r["n"] == 2],
+              "heldOut": [r for r in rows if r["held_out"]], "all": rows}
+    for g, rs in groups.items():
+        for kind in ("colour", "shape", "size", "position"):
+            out[f"miou_{kind}_{g}"] = frac(v for r in rs for k, v in r["ious"] if k == kind)
+    for kind in ("colour", "shape", "size", "position"):
+        out[f"miou_{kind}"] = out[f"miou_{kind}_all"]
+    layer_keys = sorted({k for r in rows for k, _ in r["ious"] if "@" in k})
+    for key in layer_keys:  # e.g. miou_colour@attn_down_1_0: that layer's map alone, all prompts
+        out[f"miou_{key}"] = frac(v for r in rows for k, v in r["ious"] if k == key)
+    return out
+
+
+def save_png(path, imgs, ncol=10):
+    """imgs (N, 3, 32, 32) in [-1, 1] -> a grid PNG (no PIL needed)."""
+    N, _, H, W = imgs.shape
+    nrow = (N + ncol - 1) // ncol
+    grid = np.ones((nrow * (H + 2), ncol * (W + 2), 3), dtype=np.uint8) * 255
+    for i in range(N):
+        r, c = divmod(i, ncol)
+        grid[r * (H + 2):r * (H + 2) + H, c * (W + 2):c * (W + 2) + W] = \
+            (np.clip((imgs[i] + 1) / 2, 0, 1).transpose(1, 2, 0) * 255).astype(np.uint8)
+    raw = b"".join(b"\x00" + grid[y].tobytes() for y in range(grid.shape[0]))
+    chunk = lambda tag, data: struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", grid.shape[1], grid.shape[0], 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def evaluate(run, seeds=3, steps=25, guidance=4.0, quiet=False, write=True):
+    from train import load_model
+    model, cfg, ck = load_model(run, "ema")
+    prompts = prompt_list()
+    t0 = time.time()
+    per_seed, all_rows, first_imgs = [], [], None
+    for s in range(seeds):
+        rows, imgs = score(model, prompts, seed=s, steps=steps, guidance=guidance)
+        per_seed.append(summarise(rows))
+        all_rows += rows
+        if first_imgs is None:
+            first_imgs = imgs
+    held = [r for r in all_rows if r["held_out"]]
+    keys = list(per_seed[0])
+    result = {
+        "step": ck["step"], "steps": steps, "guidance": guidance, "seeds": seeds, "tau": TAU,
+        "prompts": {"total": len(prompts), "single": sum(len(p[1]) == 1 for p in prompts),
+                    "two": sum(len(p[1]) == 2 for p in prompts), "heldOut": sum(p[2] for p in prompts)},
+        "mean": {k: _mean([p[k] for p in per_seed]) for k in keys},
+        "range": {k: _range([p[k] for p in per_seed]) for k in keys if "@" not in k},
+        "heldOut": {k: v for k, v in summarise(held).items() if not k.startswith("miou_") or k.endswith("_heldOut")},
+        "targets": TARGETS,
+        "command": f"python3 training/eval.py --run {run} --seeds {seeds}",
+        "wallSeconds": round(time.time() - t0, 1),
+    }
+    if write and os.path.isdir(run):
+        with open(os.path.join(run, "eval.json"), "w") as f:
+            json.dump(result, f, indent=2)
+        save_png(os.path.join(run, "eval_samples.png"), first_imgs)
+    if not quiet:
+        print_table(result, prompts)
+    return result
+
+
+def _mean(xs):
+    xs = [x for x in xs if x is not None]
+    return round(float(np.mean(xs)), 4) if xs else None
+
+
+def _range(xs):
+    xs = [x for x in xs if x is not None]
+    return [round(float(min(xs)), 4), round(float(max(xs)), 4)] if xs else None
+
+
+def print_table(res, prompts):
+    m, r, h = res["mean"], res["range"], res["heldOut"]
+    fmt = lambda v: "  -  " if v is None else f"{v:.3f}"
+    print(f"step {res['step']}, {res['seeds']} seed sets, {res['steps']} steps, guidance {res['guidance']}, "
+          f"{res['prompts']['total']} prompts ({res['prompts']['heldOut']} held-out)")
+    print(f"{'metric':<22}{'mean':>8}{'range':>16}{'held-out':>10}{'target':>8}")
+    for k in ("single", "two", "binding", "placement"):
+        rg = r[k]
+        print(f"{k:<22}{fmt(m[k]):>8}{(fmt(rg[0]) + '-' + fmt(rg[1])) if rg else '-':>16}{fmt(h[k]):>10}"
+              f"{fmt(TARGETS.get(k)):>8}")
+    print(f"{'mIoU (tau 0.4)':<22}{'all':>8}{'single':>8}{'two':>8}{'held-out':>10}{'target':>8}")
+    for kind in ("colour", "shape", "size", "position"):
+        print(f"  {kind:<20}{fmt(m[f'miou_{kind}_all']):>8}{fmt(m[f'miou_{kind}_single']):>8}"
+              f"{fmt(m[f'miou_{kind}_two']):>8}{fmt(h[f'miou_{kind}_heldOut']):>10}"
+              f"{fmt(TARGETS.get('miou_' + kind)):>8}")
+    layers = [k.split("@")[1] for k in m if k.startswith("miou_colour@")]
+    if layers:
+        print(f"{'one layer alone':<22}" + "".join(f"{n[5:]:>12}" for n in layers))
+        for kind in ("colour", "shape"):
+            print(f"  {kind:<20}" + "".join(f"{fmt(m.get(f'miou_{kind}@{n}')):>12}" for n in layers))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", required=True, help="run directory (or checkpoint file)")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=25)
+    ap.add_argument("--guidance", type=float, default=4.0)
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (1 while a training run is going)")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    evaluate(args.run, args.seeds, args.steps, args.guidance)
+
+
+if __name__ == "__main__":
+    main()

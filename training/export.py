@@ -1,0 +1,259 @@
+"""
+Export a trained run to Wordlight's model package (see /work/shared/DESIGN.md, "model package contract"):
+
+    /usr/bin/python3 training/export.py --run training/runs/default --out public/models/scenes
+
+writes <out>/manifest.json, <out>/text_encoder.onnx, <out>/unet.onnx (opset 17, dynamic batch, EMA
+weights, fp32) and, unless --no-fixtures, the golden fixtures test/fixtures/golden.json (inputs and
+PyTorch outputs, every attention tensor included) and test/fixtures/scheduler.json.
+"""
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenes  # noqa: E402
+from model import count_params  # noqa: E402
+from train import load_model  # noqa: E402
+
+OPSET = 17
+MAX_PACKAGE_BYTES = 16 * 1024 * 1024
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class UNetExport(nn.Module):
+    """UNet with a flat output tuple: model_output, then every attention output in manifest order."""
+
+    def __init__(self, unet):
+        super().__init__()
+        self.unet = unet
+
+    def forward(self, sample, timestep, text_embeddings):
+        out, attn = self.unet(sample, timestep, text_embeddings)
+        return (out, *attn.values())
+
+
+def export_onnx(model, out):
+    T, D = model.cfg.max_tokens, model.cfg.text_dim
+    names = [name for name, *_ in model.unet.attention_layout()]
+    ids = torch.tensor([scenes.tokenize("a red circle on the left and a blue square on the right"),
+                        scenes.tokenize("")], dtype=torch.long)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model.text, (ids,), os.path.join(out, "text_encoder.onnx"), opset_version=OPSET,
+                          input_names=["input_ids"], output_names=["text_embeddings"],
+                          dynamic_axes={"input_ids": {0: "batch"}, "text_embeddings": {0: "batch"}})
+        ctx = torch.randn(2, T, D)
+        torch.onnx.export(UNetExport(model.unet), (torch.randn(2, 3, 32, 32), torch.tensor([700.0, 700.0]), ctx),
+                          os.path.join(out, "unet.onnx"), opset_version=OPSET,
+                          input_names=["sample", "timestep", "text_embeddings"],
+                          output_names=["model_output", *names],
+                          dynamic_axes={n: {0: "batch"} for n in
+                                        ["sample", "timestep", "text_embeddings", "model_output", *names]})
+
+
+def contract_io(model):
+    """{file: ([(input name, onnx dtype, shape)], [(output name, dtype, shape)])} as the contract says."""
+    import onnx
+    f32, i64 = onnx.TensorProto.FLOAT, onnx.TensorProto.INT64
+    T, D = model.cfg.max_tokens, model.cfg.text_dim
+    return {
+        "text_encoder.onnx": ([("input_ids", i64, ["batch", T])], [("text_embeddings", f32, ["batch", T, D])]),
+        "unet.onnx": ([("sample", f32, ["batch", 3, 32, 32]), ("timestep", f32, ["batch"]),
+                       ("text_embeddings", f32, ["batch", T, D])],
+                      [("model_output", f32, ["batch", 3, 32, 32])] +
+                      [(n, f32, ["batch", model.cfg.heads, h * w, T])
+                       for n, _, _, _, (h, w) in model.unet.attention_layout()]),
+    }
+
+
+def set_io_shapes(out, model):
+    """The exporter leaves the non-batch dims of outputs symbolic (they come out of reshapes of a dynamic
+    batch); write the static sizes the contract promises into the graphs' inputs and outputs."""
+    import onnx
+    for fname, (ins, outs) in contract_io(model).items():
+        path = os.path.join(out, fname)
+        m = onnx.load(path)
+        for vals, spec in ((m.graph.input, ins), (m.graph.output, outs)):
+            for v, (name, _, shape) in zip(vals, spec):
+                dims = v.type.tensor_type.shape.dim
+                for d, want in zip(dims, shape):
+                    if isinstance(want, str):
+                        d.dim_param = want
+                    else:
+                        d.dim_value = want
+        onnx.save(m, path)
+
+
+def check_onnx(out, model):
+    """onnx.checker plus the contract's names, dtypes and shapes. Returns the list of problems."""
+    import onnx
+    problems = []
+    for fname, (ins, outs) in contract_io(model).items():
+        m = onnx.load(os.path.join(out, fname))
+        onnx.checker.check_model(m)
+        if not any(o.domain in ("", "ai.onnx") and o.version == OPSET for o in m.opset_import):
+            problems.append(f"{fname}: opset is not {OPSET}")
+        for kind, got, exp in (("input", m.graph.input, ins), ("output", m.graph.output, outs)):
+            got = [(v.name, v.type.tensor_type.elem_type,
+                    [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]) for v in got]
+            if [g[:2] for g in got] != [e[:2] for e in exp]:
+                problems.append(f"{fname}: {kind}s {[g[:2] for g in got]} != {[e[:2] for e in exp]}")
+            for g, e in zip(got, exp):
+                if g[2][1:] != e[2][1:] or not isinstance(g[2][0], str):
+                    problems.append(f"{fname}: {kind} {g[0]} shape {g[2]} != {e[2]} (dynamic batch)")
+    return problems
+
+
+# -----------------------------------------------------------------------------
+# fixtures
+
+def b64(a):
+    a = np.ascontiguousarray(np.asarray(a, dtype="<f4"))
+    return {"shape": list(a.shape), "data_b64": base64.b64encode(a.tobytes()).decode("ascii")}
+
+
+@torch.no_grad()
+def write_fixtures(model, fixtures_dir):
+    os.makedirs(fixtures_dir, exist_ok=True)
+    prompt = "a big red circle on the left and a small blue square on the right"
+    ids = torch.tensor([scenes.tokenize(prompt), scenes.tokenize("")], dtype=torch.long)  # (2, T)
+    g = torch.Generator().manual_seed(0)
+    sample = torch.randn(2, 3, 32, 32, generator=g)  # (2, 3, 32, 32)
+    timestep = torch.tensor([700.0, 700.0])  # t = 0.7
+    ctx = model.text(ids)  # (2, T, D)
+    out, attn = model.unet(sample, timestep, ctx)
+    golden = {"prompt": prompt, "input_ids": ids.tolist(), "timestep": timestep.tolist(),
+              "sample": b64(sample), "text_embeddings": b64(ctx),
+              "outputs": {"model_output": b64(out), **{k: b64(v) for k, v in attn.items()}}}
+    with open(os.path.join(fixtures_dir, "golden.json"), "w") as f:
+        json.dump(golden, f)
+    # scheduler: the t grid for 25 steps and one guided Euler step
+    steps, guidance = 25, 4.0
+    ts = torch.linspace(1, 0, steps + 1)
+    g = torch.Generator().manual_seed(1)
+    x, v_u, v_c = (torch.randn(1, 3, 4, 4, generator=g) for _ in range(3))
+    i = 10
+    t_i, t_next = ts[i], ts[i + 1]
+    v_hat = v_u + guidance * (v_c - v_u)
+    x_next = x + (t_next - t_i) * v_hat
+    x0_hat = x - t_i * v_hat
+    r = lambda a: [float(v) for v in a.flatten()]
+    sched = {"kind": "rectified-flow-euler", "steps": steps, "t": r(ts),
+             "timestep": r(ts * 1000),
+             "note": "t_i = linspace(1, 0, steps+1); timestep input = t*1000; v_hat = v_u + g*(v_c - v_u); "
+                     "x_next = x + (t_next - t_i)*v_hat; x0_hat = x - t_i*v_hat. Arrays are NCHW row-major.",
+             "step": {"shape": [1, 3, 4, 4], "guidance": guidance, "i": i, "t_i": float(t_i), "t_next": float(t_next),
+                      "x": r(x), "v_u": r(v_u), "v_c": r(v_c), "v_hat": r(v_hat), "x_next": r(x_next),
+                      "x0_hat": r(x0_hat)}}
+    with open(os.path.join(fixtures_dir, "scheduler.json"), "w") as f:
+        json.dump(sched, f, indent=1)
+
+
+# -----------------------------------------------------------------------------
+
+def manifest(model, cfg, ck, run):
+    losses = ck.get("losses", [])
+    ev = None
+    ev_path = os.path.join(run, "eval.json") if os.path.isdir(run) else None
+    if ev_path and os.path.exists(ev_path):
+        with open(ev_path) as f:
+            ev = json.load(f)
+    return {
+        "name": "scenes", "version": "1.0.0", "license": "MIT",
+        "description": "Tiny pixel-space text-to-image UNet (32x32) trained from scratch on procedural scenes of "
+                       "coloured shapes, with its cross-attention exported for the explorer.",
+        "image": {"width": 32, "height": 32, "channels": 3, "range": [-1, 1], "layout": "NCHW"},
+        "tokenizer": {"kind": "word", "vocab": scenes.VOCAB, "maxTokens": cfg.model.max_tokens, "lowercase": True,
+                      "special": {"pad": "<pad>", "start": "<s>", "unknown": "<unk>"}, "phraseSeparator": "and"},
+        "textEncoder": "text_encoder.onnx",
+        "unet": "unet.onnx",
+        "embeddingDim": cfg.model.text_dim,
+        "scheduler": {"kind": "rectified-flow-euler", "trainTimesteps": 1000, "predictionType": "velocity",
+                      "timestepScale": 1000, "guidanceUncond": ""},
+        "defaults": {"steps": 25, "guidance": 4, "seed": 0},
+        "attention": [{"output": n, "place": p, "block": b, "index": i, "resolution": [h, w], "heads": cfg.model.heads}
+                      for n, p, b, i, (h, w) in model.unet.attention_layout()],
+        "training": {
+            "preset": cfg.preset, "steps": ck["step"], "batchSize": cfg.batch_size,
+            "wallTimeMinutes": round(ck["elapsed"] / 60, 1),
+            "finalLoss": round(float(np.mean(losses[-100:])), 5) if losses else None,
+            "parameters": {"textEncoder": count_params(model.text), "unet": count_params(model.unet)},
+            "grammar": scenes.GRAMMAR,
+            "heldOut": [list(h) for h in scenes.HELD_OUT],
+            "objective": f"rectified flow, velocity prediction, CFG dropout {cfg.cond_dropout}, EMA {cfg.ema_decay}",
+            "textEncoderNote": "phrase-scoped self-attention: each word attends only within its 'and'-separated phrase",
+            "eval": ev,
+        },
+    }
+
+
+def export(run, out, fixtures_dir=None, quiet=False, verify=True):
+    model, cfg, ck = load_model(run, "ema")
+    os.makedirs(out, exist_ok=True)
+    export_onnx(model, out)
+    set_io_shapes(out, model)
+    problems = check_onnx(out, model)
+    if problems:
+        raise SystemExit("export does not satisfy the contract:\n  " + "\n  ".join(problems))
+    man = manifest(model, cfg, ck, run)
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(man, f, indent=2)
+        f.write("\n")
+    size = sum(os.path.getsize(os.path.join(out, n)) for n in ("manifest.json", "text_encoder.onnx", "unet.onnx"))
+    if size > MAX_PACKAGE_BYTES:
+        raise SystemExit(f"package is {size / 2**20:.1f} MiB > 16 MiB")
+    with tempfile.TemporaryDirectory() as tmp:
+        fdir = fixtures_dir or tmp
+        write_fixtures(model, fdir)
+        diffs = verify_with_ort(out, os.path.join(fdir, "golden.json")) if verify else None
+    if diffs is not None and max(diffs.values()) > 1e-4:
+        raise SystemExit(f"ONNX (onnxruntime-node) differs from PyTorch by more than 1e-4: {diffs}")
+    if not quiet:
+        print(f"wrote {out} ({size / 2**20:.2f} MiB, step {ck['step']}, onnx.checker ok)"
+              + (f" and fixtures in {fixtures_dir}" if fixtures_dir else ""))
+        if diffs is None:
+            print("onnxruntime-node not available: ONNX-vs-PyTorch comparison skipped")
+        else:
+            print(f"onnxruntime-node vs PyTorch, max abs diff: {max(diffs.values()):.2e} over {len(diffs)} tensors")
+    return man
+
+
+def verify_with_ort(pkg, golden):
+    """Run the package in onnxruntime-node on the golden inputs; {tensor: max abs diff} or None if
+    node / onnxruntime-node are unavailable (Python has no onnxruntime here)."""
+    node = shutil.which("node")
+    if node is None or not os.path.isdir(os.path.join(REPO, "node_modules", "onnxruntime-node")):
+        return None
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "verify_onnx.mjs")
+    r = subprocess.run([node, script, os.path.abspath(pkg), os.path.abspath(golden)], cwd=REPO,
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode != 0:
+        raise SystemExit(f"onnxruntime-node check failed:\n{r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", required=True, help="run directory (or a checkpoint file)")
+    ap.add_argument("--out", default=os.path.join(REPO, "public", "models", "scenes"))
+    ap.add_argument("--fixtures", default=os.path.join(REPO, "test", "fixtures"))
+    ap.add_argument("--no-fixtures", action="store_true")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    export(args.run, args.out, None if args.no_fixtures else args.fixtures)
+
+
+if __name__ == "__main__":
+    main()

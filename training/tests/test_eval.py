@@ -1,0 +1,41 @@
+import json
+import os
+
+import eval as ev
+import scenes
+
+
+def test_prompt_list_is_fixed_and_covers_held_out():
+    p = ev.prompt_list()
+    assert p == ev.prompt_list()
+    singles = [x for x in p if len(x[1]) == 1]
+    twos = [x for x in p if len(x[1]) == 2]
+    assert len(singles) >= 15 and len(twos) >= 25
+    held = {(o["colour"], o["shape"], o["position"]) for x in p for o in x[1]} & scenes.HELD_OUT_SET
+    assert held == scenes.HELD_OUT_SET
+    for cap, objs, h in p:
+        assert scenes.parse_caption(cap) == [dict(o, size=o.get("size")) for o in objs]
+        assert h == any((o["colour"], o["shape"], o["position"]) in scenes.HELD_OUT_SET for o in objs)
+
+
+def test_evaluate_copes_with_a_bad_model(smoke_run):
+    res = ev.evaluate(smoke_run, seeds=1, steps=3, quiet=True)
+    for k in ("single", "two", "binding", "placement", "miou_colour", "miou_shape"):
+        assert k in res["mean"]
+    for k in ("single", "two", "binding", "placement"):
+        assert 0 <= res["mean"][k] <= 1
+    saved = json.load(open(os.path.join(smoke_run, "eval.json")))
+    assert saved["mean"] == res["mean"] and saved["prompts"]["heldOut"] > 0
+    assert os.path.getsize(os.path.join(smoke_run, "eval_samples.png")) > 100
+
+
+def test_word_iou():
+    import numpy as np
+    heat = np.zeros((32, 32))
+    heat[4:12, 4:12] = 1
+    mask = np.zeros((32, 32), dtype=bool)
+    mask[4:12, 4:12] = True
+    assert ev.word_iou(heat, mask) == 1.0
+    mask[:] = False
+    mask[20:28, 20:28] = True
+    assert ev.word_iou(heat, mask) == 0.0

@@ -1,0 +1,93 @@
+import copy
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+import train
+from model import ModelConfig
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def tiny():
+    cfg = copy.deepcopy(train.PRESETS["smoke"])
+    cfg.model = ModelConfig(text_dim=32, text_layers=1, channels=(8, 16, 32), time_dim=32)
+    cfg.batch_size, cfg.steps, cfg.threads = 4, 8, 1
+    return cfg
+
+
+def test_lr_schedule():
+    cfg = train.PRESETS["default"]
+    assert train.lr_at(0, cfg) < cfg.lr / 10
+    assert train.lr_at(cfg.warmup, cfg) == pytest.approx(cfg.lr)
+    assert train.lr_at(cfg.steps, cfg) == pytest.approx(cfg.min_lr)
+
+
+def test_resume_continues_exactly(tmp_path):
+    cfg = tiny()
+    a, b = str(tmp_path / "a"), str(tmp_path / "b")
+    assert train.train(cfg, a, quiet=True) == 8
+    assert train.train(cfg, b, max_steps=3, quiet=True) == 3  # "killed" after 3 steps (checkpoint on exit)
+    assert train.load_checkpoint(os.path.join(b, "ckpt.pt"))["step"] == 3
+    assert train.train(cfg, b, quiet=True) == 8
+    ca, cb = (train.load_checkpoint(os.path.join(d, "ckpt.pt")) for d in (a, b))
+    assert ca["step"] == cb["step"] == 8
+    assert ca["losses"] == pytest.approx(cb["losses"], rel=1e-4)
+    for k in ca["ema"]:
+        assert torch.allclose(ca["ema"][k], cb["ema"][k], atol=1e-5), k
+    assert os.path.exists(os.path.join(b, "ckpt.prev.pt"))
+    logs = [json.loads(l) for l in open(os.path.join(b, "log.jsonl"))]
+    assert {"step", "loss", "lr", "s_per_step", "elapsed"} <= set(logs[-1]) and logs[-1]["step"] == 8
+    # a finished run does nothing more
+    assert train.train(cfg, b, quiet=True) == 8
+
+
+def test_corrupt_checkpoint_is_named(tmp_path):
+    cfg = tiny()
+    out = str(tmp_path)
+    train.train(cfg, out, max_steps=2, quiet=True)
+    train.train(cfg, out, max_steps=1, quiet=True)  # now ckpt.pt (step 3) and ckpt.prev.pt (step 2)
+    path = os.path.join(out, "ckpt.pt")
+    data = open(path, "rb").read()
+    with open(path, "wb") as f:  # flip bytes in the middle
+        f.write(data[:len(data) // 2] + bytes(b ^ 0xFF for b in data[len(data) // 2:len(data) // 2 + 64])
+                + data[len(data) // 2 + 64:])
+    with pytest.raises(train.CorruptCheckpoint, match="ckpt.pt"):
+        train.train(cfg, out, quiet=True)
+    with open(path, "wb") as f:  # truncated
+        f.write(data[:1000])
+    with pytest.raises(train.CorruptCheckpoint, match="ckpt.pt is corrupt"):
+        train.load_checkpoint(path)
+    assert train.load_checkpoint(os.path.join(out, "ckpt.prev.pt"))["step"] == 2  # previous kept
+    # the command line says it clearly and exits 2
+    r = subprocess.run([sys.executable, os.path.join(HERE, "train.py"), "--preset", "smoke", "--out", out],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "ckpt.pt" in r.stderr and "corrupt" in r.stderr
+
+
+def test_survives_sigkill(tmp_path):
+    """Kill the real command line with SIGKILL mid-run; the same command resumes from the checkpoint."""
+    out = str(tmp_path)
+    cmd = [sys.executable, os.path.join(HERE, "train.py"), "--preset", "smoke", "--out", out, "--ckpt-every", "0"]
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    ckpt = os.path.join(out, "ckpt.pt")
+    t0 = time.time()
+    while time.time() - t0 < 120:
+        if os.path.exists(ckpt) and train.load_checkpoint(ckpt)["step"] >= 4:
+            break
+        time.sleep(0.2)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    step = train.load_checkpoint(train.find_checkpoint(out))["step"]
+    assert 0 < step < 30
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr
+    assert f"resumed from" in r.stdout
+    assert train.load_checkpoint(ckpt)["step"] == 30
