@@ -8,7 +8,7 @@ import './app.css';
 import App from './App.svelte';
 import { parseEpParam } from './model/execution-providers.ts';
 import { WorkerGenerator } from './model/worker-generator.ts';
-import { attentionMapComputer } from './state/attention-maps.ts';
+import { wordMapComputer } from './state/word-maps.ts';
 import { Explorer } from './state/explorer.svelte.ts';
 
 const query = new URLSearchParams(location.search);
@@ -21,7 +21,7 @@ try {
 }
 
 const generator = new WorkerGenerator({ modelUrl: `models/${modelName}/`, ep });
-const explorer = new Explorer(generator, attentionMapComputer);
+const explorer = new Explorer(generator, wordMapComputer);
 
 // Test and bench hook: the explorer (state, renderer) of this page. Read-only use.
 declare global {

@@ -28,6 +28,14 @@ const SUBCOMMANDS: Record<string, SubcommandEntry> = {
     summary: 'export a GIF, PNG, poster or .npy data zip of a generation',
     load: async () => (await import('./export.ts')).exportCommand,
   },
+  bench: {
+    summary: 'time the UNet (WASM vs native), a generation and capture; write bench/results.json',
+    load: async () => (await import('./bench/main.ts')).benchCommand,
+  },
+  eval: {
+    summary: 'check prompt adherence and word-map IoU; write eval/results.json',
+    load: async () => (await import('./eval/main.ts')).evalCommand,
+  },
 };
 
 function help(): string {

@@ -32,7 +32,14 @@ import { colormapLutRgba, isColormapName } from './colormaps.ts';
 export interface OverlayRendererOptions {
   /** Keep the drawing buffer after compositing so tests can read the canvas back. */
   preserveDrawingBuffer?: boolean;
+  /** Draw a reduced-resolution preview first when full frames are slow (default true). */
+  progressive?: boolean;
 }
+
+/** A preview frame should cost at most this much GPU time (a 16 ms frame, with room to spare). */
+const PREVIEW_BUDGET_MS = 6;
+/** The full-resolution redraw follows once changes have stopped for this long. */
+const REFINE_DELAY_MS = 150;
 
 function dataTexture(
   data: Float32Array | Uint8Array,
@@ -70,6 +77,14 @@ export class OverlayRenderer {
   #hasA = false;
   #hasB = false;
   #frameRequested = false;
+  #fullWidth = 1;
+  #fullHeight = 1;
+  #fullFrameMs: number | null = null;
+  #refineTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #progressive: boolean;
+  readonly #pixel = new Uint8Array(4);
+  /** Scale of the drawing buffer used by the last draw (1 = full resolution, see #previewScale). */
+  drawScale = 1;
   #disposed = false;
   /** Monotonic count of frames drawn; tests and the latency bench wait on it. */
   frames = 0;
@@ -80,6 +95,7 @@ export class OverlayRenderer {
 
   constructor(canvas: HTMLCanvasElement, options: OverlayRendererOptions = {}) {
     this.#canvas = canvas;
+    this.#progressive = options.progressive ?? true;
     this.renderer = new WebGLRenderer({
       canvas,
       antialias: false,
@@ -208,10 +224,17 @@ export class OverlayRenderer {
     this.#uniform('uMode').value = this.#hasA ? MODE_INDEX[mode] : MODE_INDEX.plain;
   }
 
-  /** Drawing-buffer size in device pixels; the shader's view size. */
+  /** The view's size in device pixels: the full-resolution drawing buffer. */
   setSize(width: number, height: number): void {
-    const w = Math.max(1, Math.round(width));
-    const h = Math.max(1, Math.round(height));
+    this.#fullWidth = Math.max(1, Math.round(width));
+    this.#fullHeight = Math.max(1, Math.round(height));
+    this.requestRender();
+  }
+
+  /** Resizes the drawing buffer (only when it changes) and tells the shader the view size. */
+  #useBuffer(scale: number): void {
+    const w = Math.max(1, Math.round(this.#fullWidth * scale));
+    const h = Math.max(1, Math.round(this.#fullHeight * scale));
     if (this.#canvas.width !== w || this.#canvas.height !== h) {
       this.renderer.setPixelRatio(1);
       this.renderer.setSize(w, h, false);
@@ -219,7 +242,11 @@ export class OverlayRenderer {
     const view = this.#uniform<number[]>('uViewSize').value;
     view[0] = w;
     view[1] = h;
-    this.requestRender();
+    if (scale !== this.drawScale) {
+      // A reduced buffer is stretched by CSS: keep the pixelated image crisp while it is.
+      this.#canvas.style.imageRendering = scale < 1 && !this.#params.smooth ? 'pixelated' : '';
+    }
+    this.drawScale = scale;
   }
 
   /**
@@ -236,10 +263,54 @@ export class OverlayRenderer {
 
   readonly #onRenderTask = (): void => {
     this.#frameRequested = false;
-    if (!this.#disposed) this.render();
+    if (this.#disposed) return;
+    const scale = this.#previewScale();
+    this.#draw(scale, scale === 1 && this.#fullFrameMs === null);
+    if (scale < 1) this.#scheduleRefine();
   };
 
-  /** Draw now, synchronously. */
+  /**
+   * Progressive drawing for slow (software) rasterisers. The shader's cost is per output pixel, and
+   * SwiftShader on a busy 2-core machine needs 40–90 ms for a 512² frame. When the last measured
+   * full-resolution frame took longer than the preview budget, a change is first drawn into a
+   * buffer of 1/2 or 1/4 the size (¼ or 1/16 of the pixels; CSS stretches it), then redrawn at full
+   * resolution once changes stop for REFINE_DELAY_MS. On a real GPU a full frame is far under the
+   * budget, so this never kicks in. Tests and export read full-resolution frames (readPixels).
+   */
+  #previewScale(): number {
+    const ms = this.#fullFrameMs;
+    if (!this.#progressive || ms === null || ms <= PREVIEW_BUDGET_MS) return 1;
+    return ms / 4 <= PREVIEW_BUDGET_MS ? 0.5 : 0.25;
+  }
+
+  #scheduleRefine(): void {
+    if (this.#refineTimer !== null) clearTimeout(this.#refineTimer);
+    this.#refineTimer = setTimeout(this.#refine, REFINE_DELAY_MS);
+  }
+
+  readonly #refine = (): void => {
+    this.#refineTimer = null;
+    if (!this.#disposed) this.#draw(1, true);
+  };
+
+  /** Draws at `scale`; with `measure`, waits for the GPU and updates the full-frame cost. */
+  #draw(scale: number, measure: boolean): void {
+    this.#useBuffer(scale);
+    const t0 = performance.now();
+    this.render();
+    if (!measure) return;
+    const gl = this.renderer.getContext();
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, this.#pixel);
+    const ms = performance.now() - t0;
+    this.#fullFrameMs = this.#fullFrameMs === null ? ms : 0.7 * this.#fullFrameMs + 0.3 * ms;
+  }
+
+  /** Milliseconds a full-resolution frame takes here (moving average), null before the first. */
+  get fullFrameMs(): number | null {
+    return this.#fullFrameMs;
+  }
+
+  /** Draw now, synchronously, at the current buffer size. */
   render(): void {
     this.renderer.render(this.#scene, this.#camera);
     this.frames++;
@@ -249,6 +320,9 @@ export class OverlayRenderer {
 
   /** Draws, then reads the drawing buffer back as top-down RGBA8 (for tests and export). */
   readPixels(out?: Uint8Array): Uint8Array {
+    if (this.#refineTimer !== null) clearTimeout(this.#refineTimer);
+    this.#refineTimer = null;
+    this.#useBuffer(1);
     this.render();
     const gl = this.renderer.getContext();
     const w = gl.drawingBufferWidth;
@@ -265,6 +339,7 @@ export class OverlayRenderer {
 
   dispose(): void {
     this.#disposed = true;
+    if (this.#refineTimer !== null) clearTimeout(this.#refineTimer);
     for (const t of this.#pool.values()) t.dispose();
     for (const t of this.#luts.values()) t.dispose();
     this.#mesh.geometry.dispose();

@@ -33,18 +33,24 @@ export const PALETTE: Record<string, [number, number, number]> = {
 export interface Readback {
   width: number;
   height: number;
-  rgba: number[];
+  rgba: Uint8Array;
 }
 
 /** Draws the overlay now and reads it back (top row first), through the page's test hook. */
 export async function readOverlay(page: Page): Promise<Readback> {
-  return page.evaluate(() => {
+  // Base64 across the protocol: a 600² frame as a JSON number array is slow to serialise.
+  const { width, height, b64 } = await page.evaluate(() => {
     const r = window.__wordlight?.explorer.renderer;
     if (!r) throw new Error('no renderer');
     const rgba = r.readPixels();
     const gl = r.renderer.getContext();
-    return { width: gl.drawingBufferWidth, height: gl.drawingBufferHeight, rgba: Array.from(rgba) };
+    let binary = '';
+    for (let i = 0; i < rgba.length; i += 0x8000) {
+      binary += String.fromCharCode(...rgba.subarray(i, i + 0x8000));
+    }
+    return { width: gl.drawingBufferWidth, height: gl.drawingBufferHeight, b64: btoa(binary) };
   });
+  return { width, height, rgba: new Uint8Array(Buffer.from(b64, 'base64')) };
 }
 
 /** The final image of the record on screen, as 32×32 (H×W) RGB in [0, 1]. */
@@ -125,6 +131,7 @@ export async function waitForGeneration(page: Page, timeout = 240_000): Promise<
       );
     },
     null,
-    { timeout },
+    // Interval polling: requestAnimationFrame polling stalls while software WebGL is busy.
+    { timeout, polling: 200 },
   );
 }

@@ -65,18 +65,45 @@ describe('explorer', () => {
     await page.getByText('WASM', { exact: false }).first().waitFor({ timeout: 120_000 });
     await page.getByRole('textbox', { name: 'Prompt' }).press('Enter');
     await page.getByRole('button', { name: 'Cancel' }).waitFor();
-    await page.waitForFunction(() => (window.__wordlight!.explorer.stepCount ?? 0) >= 2, null, {
-      timeout: 120_000,
-    });
-    const running = await page.evaluate(() => window.__wordlight!.explorer.generation.running);
-    const partial = await stepCount();
-    expect(running).toBe(true);
-    expect(partial).toBeLessThan(STEPS);
-    const before = await frames();
-    await chip('red').hover();
-    await expect.poll(frames).toBeGreaterThan(before);
-    await page.screenshot({ path: `${SHOTS}/01-live.png` });
+    // Watch the steps arrive: several distinct partial counts while running.
+    const seen = new Set<number>();
+    let live: { running: boolean; drew: boolean; mapShown: boolean; steps: number } | null = null;
+    for (let i = 0; i < 2400; i++) {
+      const s = await page.evaluate(() => ({
+        steps: window.__wordlight!.explorer.stepCount,
+        running: window.__wordlight!.explorer.generation.running,
+      }));
+      if (!s.running) break;
+      if (s.steps > 0) seen.add(s.steps);
+      if (!live && seen.size >= 3) {
+        // Hover while the model runs: the map shows and a frame is drawn, at once.
+        live = await page.evaluate(async () => {
+          const ex = window.__wordlight!.explorer;
+          const before = ex.renderer!.frames;
+          const chip = [...document.querySelectorAll('button[data-position]')].find(
+            (b) => b.textContent === 'red',
+          );
+          chip!.dispatchEvent(new PointerEvent('pointerenter'));
+          await new Promise((r) => setTimeout(r, 30));
+          return {
+            running: ex.generation.running,
+            drew: ex.renderer!.frames > before,
+            mapShown: ex.overlay.a !== null,
+            steps: ex.stepCount,
+          };
+        });
+        await page.screenshot({ path: `${SHOTS}/01-live.png` });
+      }
+      await page.waitForTimeout(100);
+    }
+    expect(seen.size, `partial step counts seen: ${[...seen].join(',')}`).toBeGreaterThanOrEqual(3);
+    expect(live, 'hovered during the run').not.toBeNull();
+    expect(live).toMatchObject({ running: true, drew: true, mapShown: true });
+    expect(live!.steps).toBeLessThan(STEPS);
     await page.mouse.move(0, 0);
+    await page.evaluate(() => {
+      window.__wordlight!.explorer.selection.hovered = null;
+    });
     await waitForGeneration(page);
     const bar = page.getByRole('progressbar', { name: 'Generation progress' });
     expect(await bar.getAttribute('aria-valuenow')).toBe(String(STEPS));

@@ -12,8 +12,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { parseOptions } from '../args.ts';
 import { dirSource } from '../../model/fs-source.ts';
 import { loadManifest } from '../../model/manifest.ts';
 import { DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
@@ -44,15 +44,18 @@ const QUICK = {
   profileRuns: 2,
 };
 
+const OPTIONS = {
+  model: { type: 'string', default: DEFAULT_MODEL_DIR },
+  out: { type: 'string', default: 'bench/results.json' },
+  quick: { type: 'boolean', default: false },
+} as const;
+
 export async function runBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: 'string', default: DEFAULT_MODEL_DIR },
-      out: { type: 'string', default: 'bench/results.json' },
-      quick: { type: 'boolean', default: false },
-    },
-  });
+  const values = parseOptions(
+    argv,
+    OPTIONS,
+    'npm run bench -- [--model DIR] [--out FILE] [--quick]',
+  );
   const dir = values.model;
   const plan = values.quick ? QUICK : FULL;
   const started = performance.now();

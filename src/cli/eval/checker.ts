@@ -17,6 +17,8 @@ export interface ExpectedObject {
 
 export interface FoundObject {
   mask: Mask;
+  /** Soft coverage of the object's colour around the mask (see segment.ts). */
+  coverage: Float32Array;
   features: ShapeFeatures;
   shape: Shape;
   /** Which positions the bbox centre satisfies (left/right and top/bottom always one each; center
@@ -48,10 +50,11 @@ export function positionsOf(cx: number, cy: number, width: number, height: numbe
   return out;
 }
 
-export function describeObject(mask: Mask): FoundObject {
-  const features = shapeFeatures(mask);
+export function describeObject(mask: Mask, coverage: Float32Array): FoundObject {
+  const features = shapeFeatures(mask, coverage);
   return {
     mask,
+    coverage,
     features,
     shape: classifyShape(features),
     positions: positionsOf(
@@ -63,15 +66,21 @@ export function describeObject(mask: Mask): FoundObject {
   };
 }
 
-export function checkScene(
+export interface SceneCheck {
+  checks: ObjectCheck[];
+  /** Colours present as an object that the caption does not name (spurious objects). */
+  unnamed: Colour[];
+}
+
+export function inspectScene(
   img: RgbImage,
   expected: readonly ExpectedObject[],
   opts: SegmentOptions = DEFAULT_SEGMENT,
-): ObjectCheck[] {
+): SceneCheck {
   const objects = findColourObjects(img, opts);
-  return expected.map((e) => {
-    const mask = objects.get(e.colour);
-    const found = mask ? describeObject(mask) : null;
+  const checks = expected.map((e) => {
+    const obj = objects.get(e.colour);
+    const found = obj ? describeObject(obj.mask, obj.coverage) : null;
     const colourOk = found !== null;
     const shapeOk = found?.shape === e.shape;
     const positionOk = found?.positions.includes(e.position) ?? false;
@@ -84,4 +93,14 @@ export function checkScene(
       ok: colourOk && shapeOk && positionOk,
     };
   });
+  const named = new Set(expected.map((e) => e.colour));
+  return { checks, unnamed: [...objects.keys()].filter((c) => !named.has(c)) };
+}
+
+export function checkScene(
+  img: RgbImage,
+  expected: readonly ExpectedObject[],
+  opts: SegmentOptions = DEFAULT_SEGMENT,
+): ObjectCheck[] {
+  return inspectScene(img, expected, opts).checks;
 }

@@ -6,7 +6,7 @@
 import { aggregateAttention } from '../../attention/aggregate.ts';
 import type { GenerationRecord } from '../../attention/record.ts';
 import type { Generator } from '../../model/generator.ts';
-import { checkScene } from './checker.ts';
+import { inspectScene } from './checker.ts';
 import { fromModelRange } from './image.ts';
 import { heatmapIoU, TAU } from './iou.ts';
 import { isHeldOut, type EvalPrompt, type Triple } from './prompts.ts';
@@ -37,6 +37,8 @@ export interface SampleOutcome {
   differentShapes: boolean | null;
   heldOut: boolean;
   objects: ObjectOutcome[];
+  /** Colours found as objects that the prompt does not name. */
+  unnamed: string[];
   words: WordOutcome[];
   ms: number;
 }
@@ -73,7 +75,7 @@ export function scoreRecord(
   const { width, height, range } = record.image;
   if (!record.final) throw new Error(`generation of "${p.prompt}" returned no final image`);
   const img = fromModelRange(record.final, width, height, range);
-  const checks = checkScene(img, p.objects);
+  const { checks, unnamed } = inspectScene(img, p.objects);
   const words = scoredWords(record.words, s.separator);
   const maps =
     words.length === 0
@@ -100,6 +102,7 @@ export function scoreRecord(
         area: c.found.features.area,
       },
     })),
+    unnamed,
     words: words.map((w, k) => {
       const mask = checks[w.object]?.found?.mask;
       const map = maps[k]?.data;

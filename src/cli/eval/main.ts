@@ -1,58 +1,70 @@
 /**
  * `npm run eval` (also `wordlight eval`): prompt adherence and word-map quality of the model.
- * For each prompt of `eval/prompts.json` and each of three seed sets (seed = base + prompt index,
- * bases 0, 1000, 2000), generate with the manifest's default steps and guidance, check the image
+ * For each prompt of `eval/prompts.json` and each of three seed sets (seed = base + the prompt's
+ * index in the file, bases 0, 1000, 2000), generate with the manifest's default steps and guidance, check the image
  * (checker.ts) and score each colour/shape/size/position word's DAAM heatmap against the object the
  * checker found (IoU at τ = 0.4). Prints a table and writes eval/results.json (keys: eval/README.md).
  *
  * Options: --model DIR, --prompts FILE, --out FILE, --ep cpu|wasm (default cpu: the same engine and
  * graph on onnxruntime-node, ~6× faster per step than WASM here; --ep wasm runs the browser's path),
  * --threads N (default 1), --limit N (first N single- and first N two-object prompts, for a quick
- * look), --seed-sets 0,1000,2000.
+ * look), --seed-sets 0,1000,2000, --steps N and --guidance G (override the manifest's defaults,
+ * e.g. to see what fewer steps cost in adherence).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { numberOption, parseOptions, UsageError } from '../args.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
 import { evaluateSample, type SampleOutcome } from './evaluate.ts';
 import { TAU } from './iou.ts';
 import { figures, formatFigures } from './metrics.ts';
 import { heldOutTriples, loadPromptSet, type EvalPrompt } from './prompts.ts';
 
+const OPTIONS = {
+  model: { type: 'string', default: DEFAULT_MODEL_DIR },
+  prompts: { type: 'string', default: 'eval/prompts.json' },
+  out: { type: 'string', default: 'eval/results.json' },
+  ep: { type: 'string', default: 'cpu' },
+  threads: { type: 'string', default: '1' },
+  limit: { type: 'string' },
+  'seed-sets': { type: 'string', default: '0,1000,2000' },
+  steps: { type: 'string' },
+  guidance: { type: 'string' },
+} as const;
+
+const USAGE =
+  'npm run eval -- [--model DIR] [--prompts FILE] [--out FILE] [--ep cpu|wasm] [--threads N] ' +
+  '[--limit N] [--seed-sets 0,1000,2000] [--steps N] [--guidance G]';
+
 export async function runEval(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: 'string', default: DEFAULT_MODEL_DIR },
-      prompts: { type: 'string', default: 'eval/prompts.json' },
-      out: { type: 'string', default: 'eval/results.json' },
-      ep: { type: 'string', default: 'cpu' },
-      threads: { type: 'string', default: '1' },
-      limit: { type: 'string' },
-      'seed-sets': { type: 'string', default: '0,1000,2000' },
-    },
-  });
+  const values = parseOptions(argv, OPTIONS, USAGE);
+  const bad = (message: string): never => {
+    throw new UsageError(`${message}. Usage: ${USAGE}`);
+  };
   const ep = values.ep;
-  if (ep !== 'cpu' && ep !== 'wasm') throw new Error(`--ep must be cpu or wasm, got "${ep}"`);
-  const threads = Number(values.threads);
-  const seedSets = values['seed-sets'].split(',').map(Number);
-  if (!Number.isInteger(threads) || threads < 1)
-    throw new Error(`--threads must be a whole number ≥ 1`);
-  if (seedSets.some((s) => !Number.isInteger(s) || s < 0))
-    throw new Error('--seed-sets must be whole numbers ≥ 0');
+  if (ep !== 'cpu' && ep !== 'wasm') bad(`--ep must be cpu or wasm (got "${ep}")`);
+  const threads = numberOption(values.threads, '--threads', true) ?? 1;
+  if (threads < 1) bad('--threads must be ≥ 1');
+  const seedSets = values['seed-sets']
+    .split(',')
+    .map((s) => numberOption(s, '--seed-sets', true) ?? -1);
+  if (seedSets.some((s) => s < 0)) bad('--seed-sets must be whole numbers ≥ 0, comma-separated');
+  const limit = numberOption(values.limit, '--limit', true) ?? null;
+  if (limit !== null && limit < 1) bad('--limit must be ≥ 1');
+  // Steps and guidance: range checks are the engine's (validateSettings), with its own messages.
+  const stepsOption = numberOption(values.steps, '--steps', true);
+  const guidanceOption = numberOption(values.guidance, '--guidance', false);
 
   const set = await loadPromptSet(values.prompts);
-  const prompts = limitPrompts(
-    set.prompts,
-    values.limit === undefined ? null : Number(values.limit),
-  );
-  const generator = createNodeGenerator({ dir: values.model, ep, threads });
+  const prompts = limitPrompts(set.prompts, limit);
+  const generator = createNodeGenerator({ dir: values.model, ep: ep as 'cpu' | 'wasm', threads });
   const started = performance.now();
   try {
     const info = await generator.load();
     const { manifest } = info;
-    const { steps, guidance } = manifest.defaults;
+    const steps = stepsOption ?? manifest.defaults.steps;
+    const guidance = guidanceOption ?? manifest.defaults.guidance;
     const heldOut = heldOutTriples(manifest.training);
     const preset = typeof manifest.training?.preset === 'string' ? manifest.training.preset : null;
     log(
@@ -72,7 +84,8 @@ export async function runEval(argv: string[]): Promise<number> {
           separator: manifest.tokenizer.phraseSeparator,
           heldOut,
         };
-        outcomes.push(await evaluateSample(generator, p, base + i, settings));
+        // Seed from the prompt's place in the file, so a --limit subset reuses the full run's seeds.
+        outcomes.push(await evaluateSample(generator, p, base + set.prompts.indexOf(p), settings));
         if ((i + 1) % 20 === 0 || i + 1 === prompts.length) {
           const elapsed = (performance.now() - started) / 1000;
           log(
@@ -116,7 +129,6 @@ export async function runEval(argv: string[]): Promise<number> {
 /** The first `limit` single-object and first `limit` two-object prompts (null: all). */
 function limitPrompts(prompts: EvalPrompt[], limit: number | null): EvalPrompt[] {
   if (limit === null) return prompts;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit must be a whole number ≥ 1');
   const single = prompts.filter((p) => p.objects.length === 1).slice(0, limit);
   const two = prompts.filter((p) => p.objects.length === 2).slice(0, limit);
   return [...single, ...two];

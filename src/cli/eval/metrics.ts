@@ -73,6 +73,11 @@ function definitions(): FigureDef[] {
       label: 'objects whose colour is present',
       sel: (s) => s.objects.map((o) => b(o.colourOk)),
     },
+    {
+      id: 'noUnnamedObject',
+      label: 'images with no unnamed coloured object',
+      sel: (s) => [b(s.unnamed.length === 0)],
+    },
   ];
   for (const heldOut of [false, true]) {
     for (const cls of WORD_CLASSES) {

@@ -129,16 +129,69 @@ export function largestComponent(
   return { width, height, data };
 }
 
+/** One found object: its pixels (coverage ≥ 0.5) and its soft coverage map. */
+export interface ColourObject {
+  mask: Mask;
+  /**
+   * Coverage of the object's colour, 0..1, over the mask grown by one pixel (0 elsewhere): the
+   * antialiased edge the binary mask cuts off. Shape is judged on this, because at 7 px a small
+   * circle and a small square thresholded at 0.5 can give the very same pixels.
+   */
+  coverage: Float32Array;
+}
+
+/** Coverage of `colour` at every pixel of `region`: projection onto the background→colour line. */
+export function softCoverage(img: RgbImage, colour: Colour, region: Uint8Array): Float32Array {
+  const n = img.width * img.height;
+  const bg = estimateBackground(img);
+  const [cr, cg, cb] = PALETTE[colour];
+  const [dr, dg, db] = [cr - bg[0], cg - bg[1], cb - bg[2]];
+  const len = dr * dr + dg * dg + db * db;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!region[i]) continue;
+    const p = [
+      (img.data[i] ?? 0) - bg[0],
+      (img.data[n + i] ?? 0) - bg[1],
+      (img.data[2 * n + i] ?? 0) - bg[2],
+    ];
+    out[i] = Math.min(
+      1,
+      Math.max(0, ((p[0] ?? 0) * dr + (p[1] ?? 0) * dg + (p[2] ?? 0) * db) / len),
+    );
+  }
+  return out;
+}
+
+/** The mask grown by one pixel in all eight directions. */
+export function dilate(mask: Mask): Uint8Array {
+  const { width: w, height: h, data } = mask;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!data[y * w + x]) continue;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          const ny = y + dy;
+          if (nx >= 0 && ny >= 0 && nx < w && ny < h) out[ny * w + nx] = 1;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** Each palette colour's object (largest component), where one exists. */
 export function findColourObjects(
   img: RgbImage,
   opts: SegmentOptions = DEFAULT_SEGMENT,
-): Map<Colour, Mask> {
+): Map<Colour, ColourObject> {
   const labels = labelPixels(img, opts);
-  const out = new Map<Colour, Mask>();
+  const out = new Map<Colour, ColourObject>();
   COLOURS.forEach((colour, c) => {
     const mask = largestComponent(labels, img.width, img.height, c, opts.minArea);
-    if (mask) out.set(colour, mask);
+    if (mask) out.set(colour, { mask, coverage: softCoverage(img, colour, dilate(mask)) });
   });
   return out;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkScene, positionsOf, type ExpectedObject } from '../../../src/cli/eval/checker.ts';
+import {
+  checkScene,
+  inspectScene,
+  positionsOf,
+  type ExpectedObject,
+} from '../../../src/cli/eval/checker.ts';
 import { fromModelRange } from '../../../src/cli/eval/image.ts';
 import { heatmapIoU } from '../../../src/cli/eval/iou.ts';
 import {
@@ -69,6 +74,20 @@ describe('checker on single objects drawn like the training world', () => {
     expect(heatmapIoU(asHeat, check!.found!.mask)).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('tells a small circle from a small square even where both threshold to the same pixels', () => {
+    // With training's ±5 % radius jitter, this small circle and small square cover ≥ 0.5 of the
+    // very same pixels (a 7×7 block minus its corners): only the soft coverage separates them.
+    const circle = { ...at('yellow', 'circle', 'right', 'small'), cx: 24.6, cy: 16.6, r: 3.78 };
+    const square = { ...at('yellow', 'square', 'right', 'small'), cx: 24.5, cy: 16.5, r: 3.42 };
+    expect(truthMask(circle)).toEqual(truthMask(square));
+    expect(
+      checkScene(draw([circle]), [expect1('yellow', 'circle', 'right')])[0]?.found?.shape,
+    ).toBe('circle');
+    expect(
+      checkScene(draw([square]), [expect1('yellow', 'square', 'right')])[0]?.found?.shape,
+    ).toBe('square');
+  });
+
   it('keeps antialiased orange edges orange (not yellow)', () => {
     const objects = findColourObjects(draw([at('orange', 'circle', 'center', 'big')]));
     expect([...objects.keys()]).toEqual(['orange']);
@@ -133,6 +152,14 @@ describe('checker on two objects', () => {
       expect1('green', 'triangle', 'bottom'),
     ]);
     expect(checks.map((c) => c.ok)).toEqual([true, true]);
+  });
+
+  it('lists coloured objects the caption does not name', () => {
+    expect(inspectScene(img, [expect1('red', 'circle', 'left')]).unnamed).toEqual(['blue']);
+    expect(
+      inspectScene(img, [expect1('red', 'circle', 'left'), expect1('blue', 'square', 'right')])
+        .unnamed,
+    ).toEqual([]);
   });
 
   it('says a colour that is not in the image is missing', () => {

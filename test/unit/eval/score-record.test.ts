@@ -101,6 +101,7 @@ describe('scoreRecord', () => {
     const out = scoreRecord(fakeRecord([red, blue], words, owner), prompt, settings);
     expect(out.objects.map((o) => o.ok)).toEqual([true, true]);
     expect(out.heldOut).toBe(true);
+    expect(out.unnamed).toEqual([]);
     const iou = new Map(out.words.map((w) => [w.word, w.iou]));
     expect(iou.get('red')).toBeGreaterThan(0.8);
     expect(iou.get('square')).toBeGreaterThan(0.8);

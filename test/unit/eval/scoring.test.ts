@@ -98,6 +98,7 @@ describe('figures', () => {
     differentShapes: ok.length === 2 ? true : null,
     heldOut: false,
     objects: ok.map((o) => ({ colourOk: true, shapeOk: o, positionOk: o, ok: o, seen: null })),
+    unnamed: [],
     words: [{ word: 'red', wordClass: 'colour', object: 0, iou: ok[0] ? 0.6 : 0.2 }],
     ms: 1,
     ...opts,
