@@ -8,6 +8,45 @@ import type { MapInput, MapNormalization } from './overlay-types.ts';
 
 const imageDataCache = new WeakMap<HTMLCanvasElement, ImageData>();
 
+interface PendingPaint {
+  map: MapInput;
+  colormap: string;
+  normalize: MapNormalization;
+}
+const pending = new Map<HTMLCanvasElement, PendingPaint>();
+let flushQueued = false;
+
+function flush(): void {
+  flushQueued = false;
+  for (const [canvas, p] of pending) paintMap(canvas, p.map, p.colormap, p.normalize);
+  pending.clear();
+}
+
+/**
+ * Paints on the next animation frame, all queued tiles in one go, the latest request per canvas
+ * winning. Keeps a grid of small multiples off the hover → overlay path: the big view draws first,
+ * the tiles follow before the same frame is shown.
+ */
+export function schedulePaint(
+  canvas: HTMLCanvasElement,
+  map: MapInput,
+  colormap: string,
+  normalize: MapNormalization,
+): void {
+  const entry = pending.get(canvas);
+  if (entry) {
+    entry.map = map;
+    entry.colormap = colormap;
+    entry.normalize = normalize;
+  } else {
+    pending.set(canvas, { map, colormap, normalize });
+  }
+  if (!flushQueued) {
+    flushQueued = true;
+    requestAnimationFrame(flush);
+  }
+}
+
 export function paintMap(
   canvas: HTMLCanvasElement,
   map: MapInput,

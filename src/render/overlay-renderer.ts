@@ -136,7 +136,12 @@ export class OverlayRenderer {
     let texture = this.#luts.get(name);
     if (!texture) {
       // Unknown names (a stale URL) fall back to inferno rather than failing to draw.
-      texture = dataTexture(colormapLutRgba(isColormapName(name) ? name : 'inferno'), 256, 1, false);
+      texture = dataTexture(
+        colormapLutRgba(isColormapName(name) ? name : 'inferno'),
+        256,
+        1,
+        false,
+      );
       this.#luts.set(name, texture);
     }
     return texture;
@@ -198,7 +203,7 @@ export class OverlayRenderer {
   }
 
   setParams(params: Partial<OverlayParams>): void {
-    this.#params = { ...this.#params, ...params };
+    Object.assign(this.#params, params);
     this.#applyParams();
     this.requestRender();
   }

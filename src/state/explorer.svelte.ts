@@ -132,8 +132,11 @@ export class Explorer {
     return this.#overlay;
   }
 
+  /** The effective mode as its own derived: a hover that keeps the mode does not touch params. */
+  #mode = $derived(this.#overlay.mode);
+
   get overlayParams(): OverlayParams {
-    return { ...this.settings.overlay, mode: this.#overlay.mode };
+    return { ...this.settings.overlay, mode: this.#mode };
   }
 
   /** Small multiples of the focused word (the primary one, else the first prompt word). */

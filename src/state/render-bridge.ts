@@ -4,5 +4,5 @@
  */
 export { OverlayRenderer } from '../render/overlay-renderer.ts';
 export { detectWebGl2 } from '../render/webgl-support.ts';
-export { paintMap, colormapGradient } from '../render/map-painter.ts';
+export { schedulePaint, colormapGradient } from '../render/map-painter.ts';
 export { COMPARE_COLORS } from '../render/overlay-types.ts';

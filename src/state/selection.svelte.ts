@@ -33,7 +33,7 @@ export class SelectionState {
     return this.#pinned;
   }
   set pinned(positions: readonly number[]) {
-    this.#pinned = [...new Set(positions)].slice(-MAX_PINNED);
+    this.#pinned = positions.filter((p, i) => positions.indexOf(p) === i).slice(-MAX_PINNED);
   }
   isPinned(position: number): boolean {
     return this.#pinned.includes(position);

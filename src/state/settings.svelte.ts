@@ -39,7 +39,7 @@ export class SettingsState {
   #smooth = $state(DEFAULT_OVERLAY_PARAMS.smooth);
   #showSpecial = $state(false);
   /** Generation fields set since construction (by the URL or the user), not by model defaults. */
-  readonly #touched = new Set<string>();
+  readonly #touched: Record<string, boolean> = {};
 
   get prompt(): string {
     return this.#prompt;
@@ -51,21 +51,21 @@ export class SettingsState {
     return this.#seed;
   }
   set seed(v: number) {
-    if (Number.isFinite(v)) this.#touched.add('seed');
+    if (Number.isFinite(v)) this.#touched.seed = true;
     if (Number.isFinite(v)) this.#seed = clamp(Math.round(v), LIMITS.seed.min, LIMITS.seed.max);
   }
   get steps(): number {
     return this.#steps;
   }
   set steps(v: number) {
-    if (Number.isFinite(v)) this.#touched.add('steps');
+    if (Number.isFinite(v)) this.#touched.steps = true;
     if (Number.isFinite(v)) this.#steps = clamp(Math.round(v), LIMITS.steps.min, LIMITS.steps.max);
   }
   get guidance(): number {
     return this.#guidance;
   }
   set guidance(v: number) {
-    if (Number.isFinite(v)) this.#touched.add('guidance');
+    if (Number.isFinite(v)) this.#touched.guidance = true;
     if (Number.isFinite(v)) this.#guidance = clamp(v, LIMITS.guidance.min, LIMITS.guidance.max);
   }
   get mode(): OverlayMode {
@@ -122,9 +122,9 @@ export class SettingsState {
    */
   applyDefaults(d: { steps: number; guidance: number; seed: number }): void {
     const untouched = (field: string, apply: () => void): void => {
-      if (!this.#touched.has(field)) {
+      if (!this.#touched[field]) {
         apply();
-        this.#touched.delete(field);
+        this.#touched[field] = false;
       }
     };
     untouched('steps', () => (this.steps = d.steps));

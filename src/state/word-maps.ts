@@ -39,7 +39,10 @@ function addHeadMean(
 }
 
 /** tfjs resizeBilinear (half-pixel centres, no corner alignment) source taps for one axis. */
-function bilinearAxis(out: number, src: number): { lo: Int32Array; hi: Int32Array; f: Float32Array } {
+function bilinearAxis(
+  out: number,
+  src: number,
+): { lo: Int32Array; hi: Int32Array; f: Float32Array } {
   const lo = new Int32Array(out);
   const hi = new Int32Array(out);
   const f = new Float32Array(out);
@@ -183,7 +186,13 @@ export const wordMapComputer: MapComputer = {
     }).map((m) => ({
       layer: record.layers[m.layer]?.output ?? String(m.layer),
       head: m.head,
-      map: { data: m.data, width: m.resolution[1], height: m.resolution[0], min: m.min, max: m.max },
+      map: {
+        data: m.data,
+        width: m.resolution[1],
+        height: m.resolution[0],
+        min: m.min,
+        max: m.max,
+      },
     }));
   },
 };

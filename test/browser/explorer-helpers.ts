@@ -71,13 +71,17 @@ export async function finalImage(page: Page): Promise<{ w: number; h: number; rg
 }
 
 /** Pixels of the image whose colour is nearest to `colour` in the palette and close to it. */
-export function colourMask(img: { w: number; h: number; rgb: number[] }, colour: string): boolean[] {
+export function colourMask(
+  img: { w: number; h: number; rgb: number[] },
+  colour: string,
+): boolean[] {
   const target = PALETTE[colour];
   if (!target) throw new Error(`no palette colour ${colour}`);
   const out: boolean[] = [];
   for (let i = 0; i < img.w * img.h; i++) {
     const px = [img.rgb[i * 3]!, img.rgb[i * 3 + 1]!, img.rgb[i * 3 + 2]!];
-    const dist = (c: [number, number, number]) => Math.hypot(px[0]! - c[0], px[1]! - c[1], px[2]! - c[2]);
+    const dist = (c: [number, number, number]) =>
+      Math.hypot(px[0]! - c[0], px[1]! - c[1], px[2]! - c[2]);
     const nearest = Object.entries(PALETTE).reduce((a, b) => (dist(b[1]) < dist(a[1]) ? b : a));
     out.push(nearest[0] === colour && dist(target) < 0.3);
   }

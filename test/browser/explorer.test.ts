@@ -44,8 +44,6 @@ afterAll(async () => {
 });
 
 const chip = (word: string) => page.getByRole('button', { name: word, exact: true });
-const stepCount = () => page.evaluate(() => window.__wordlight!.explorer.stepCount);
-const frames = () => page.evaluate(() => window.__wordlight!.explorer.renderer?.frames ?? 0);
 
 describe('explorer', () => {
   it('starts with Generate disabled and a hint, then takes a typed prompt', async () => {
@@ -63,48 +61,57 @@ describe('explorer', () => {
   it('generates on Enter, live: steps arrive one by one and hover works meanwhile', async () => {
     // The model finishes loading first (the badge names the provider).
     await page.getByText('WASM', { exact: false }).first().waitFor({ timeout: 120_000 });
+    // Record, in the page, every step count seen while the model runs.
+    await page.evaluate(() => {
+      const ex = window.__wordlight!.explorer;
+      const seen = new Set<number>();
+      (window as unknown as { __seen: Set<number> }).__seen = seen;
+      const timer = setInterval(() => {
+        if (ex.generation.running) seen.add(ex.stepCount);
+        else if (seen.size > 0) clearInterval(timer);
+      }, 5);
+    });
     await page.getByRole('textbox', { name: 'Prompt' }).press('Enter');
     await page.getByRole('button', { name: 'Cancel' }).waitFor();
-    // Watch the steps arrive: several distinct partial counts while running.
-    const seen = new Set<number>();
-    let live: { running: boolean; drew: boolean; mapShown: boolean; steps: number } | null = null;
-    for (let i = 0; i < 2400; i++) {
-      const s = await page.evaluate(() => ({
-        steps: window.__wordlight!.explorer.stepCount,
-        running: window.__wordlight!.explorer.generation.running,
-      }));
-      if (!s.running) break;
-      if (s.steps > 0) seen.add(s.steps);
-      if (!live && seen.size >= 3) {
-        // Hover while the model runs: the map shows and a frame is drawn, at once.
-        live = await page.evaluate(async () => {
-          const ex = window.__wordlight!.explorer;
-          const before = ex.renderer!.frames;
-          const chip = [...document.querySelectorAll('button[data-position]')].find(
-            (b) => b.textContent === 'red',
-          );
-          chip!.dispatchEvent(new PointerEvent('pointerenter'));
-          await new Promise((r) => setTimeout(r, 30));
-          return {
-            running: ex.generation.running,
-            drew: ex.renderer!.frames > before,
-            mapShown: ex.overlay.a !== null,
-            steps: ex.stepCount,
-          };
-        });
-        await page.screenshot({ path: `${SHOTS}/01-live.png` });
-      }
-      await page.waitForTimeout(100);
-    }
-    expect(seen.size, `partial step counts seen: ${[...seen].join(',')}`).toBeGreaterThanOrEqual(3);
-    expect(live, 'hovered during the run').not.toBeNull();
+    // Hover a word while the model is still running (checked in the same task as the hover):
+    // the map shows and a frame is drawn right away.
+    const live = await page.evaluate(async () => {
+      const ex = window.__wordlight!.explorer;
+      await new Promise<void>((resolve) => {
+        const poll = (): void => {
+          if (ex.generation.running && ex.stepCount >= 2) resolve();
+          else setTimeout(poll, 2);
+        };
+        poll();
+      });
+      const running = ex.generation.running;
+      const steps = ex.stepCount;
+      const before = ex.renderer!.frames;
+      const chip = [...document.querySelectorAll('button[data-position]')].find(
+        (b) => b.textContent === 'red',
+      );
+      chip!.dispatchEvent(new PointerEvent('pointerenter'));
+      await new Promise((r) => setTimeout(r, 0));
+      return {
+        running,
+        steps,
+        drew: ex.renderer!.frames > before,
+        mapShown: ex.overlay.a !== null,
+      };
+    });
     expect(live).toMatchObject({ running: true, drew: true, mapShown: true });
-    expect(live!.steps).toBeLessThan(STEPS);
-    await page.mouse.move(0, 0);
+    expect(live.steps).toBeLessThan(STEPS);
+    await page.screenshot({ path: `${SHOTS}/01-live.png` });
     await page.evaluate(() => {
       window.__wordlight!.explorer.selection.hovered = null;
     });
     await waitForGeneration(page);
+    const seen = await page.evaluate(() => [
+      ...(window as unknown as { __seen: Set<number> }).__seen,
+    ]);
+    expect(seen.length, `step counts seen while running: ${seen.join(',')}`).toBeGreaterThanOrEqual(
+      4,
+    );
     const bar = page.getByRole('progressbar', { name: 'Generation progress' });
     expect(await bar.getAttribute('aria-valuenow')).toBe(String(STEPS));
     expect(await bar.getAttribute('aria-valuemax')).toBe(String(STEPS));
@@ -116,8 +123,14 @@ describe('explorer', () => {
   const objects: Record<string, boolean[]> = {};
 
   it('in Mask mode, hovering a colour word lights that object', async () => {
-    await page.getByRole('radiogroup', { name: 'Overlay mode' }).getByRole('radio', { name: 'Mask' }).check();
+    await page
+      .getByRole('radiogroup', { name: 'Overlay mode' })
+      .getByRole('radio', { name: 'Mask' })
+      .check();
     await page.mouse.move(0, 0);
+    await page.evaluate(() => {
+      window.__wordlight!.explorer.selection.hovered = null;
+    });
     plain = await readOverlay(page);
     await page.screenshot({ path: `${SHOTS}/02-final.png` });
     const img = await finalImage(page);
@@ -136,7 +149,9 @@ describe('explorer', () => {
     for (const colour of ['red', 'blue'] as const) {
       const own = iou(lit[colour]!, objects[colour]!);
       const wrong = iou(lit[colour]!, objects[other[colour]]!);
-      console.log(`${colour}: lit ${count(lit[colour]!)} px, IoU own ${own.toFixed(2)}, other ${wrong.toFixed(2)}`);
+      console.log(
+        `${colour}: lit ${count(lit[colour]!)} px, IoU own ${own.toFixed(2)}, other ${wrong.toFixed(2)}`,
+      );
       expect(count(lit[colour]!), `${colour}: some region is lit`).toBeGreaterThan(0);
       expect(own, `${colour}: IoU with its own object`).toBeGreaterThan(0.3);
       expect(own, `${colour}: lights its own object, not the other`).toBeGreaterThan(wrong + 0.15);
@@ -146,7 +161,10 @@ describe('explorer', () => {
   });
 
   it('shows the heatmap, pins, and compares two pinned words', async () => {
-    await page.getByRole('radiogroup', { name: 'Overlay mode' }).getByRole('radio', { name: 'Heatmap' }).check();
+    await page
+      .getByRole('radiogroup', { name: 'Overlay mode' })
+      .getByRole('radio', { name: 'Heatmap' })
+      .check();
     await chip('red').hover();
     await page.screenshot({ path: `${SHOTS}/04-heatmap-red.png` });
     await chip('red').click();
@@ -168,8 +186,30 @@ describe('explorer', () => {
     expect(await chip('circle').getAttribute('aria-pressed')).toBe('false');
   });
 
+  it('shows special tokens behind a toggle, and explains how to read the maps, live', async () => {
+    expect(await chip('<s>').count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'Show special tokens' }).check();
+    await chip('<s>').hover();
+    expect(await page.evaluate(() => window.__wordlight!.explorer.selection.hovered)).toBe(0);
+    await page.mouse.move(0, 0);
+    await page.getByRole('button', { name: 'How to read this' }).click();
+    const panel = page.getByRole('complementary', { name: 'How to read this' });
+    await panel.waitFor();
+    const text = (await panel.textContent()) ?? '';
+    expect(text).toContain('descriptive');
+    expect(text).toContain('not importance');
+    expect(text).toMatch(/Special tokens take \d+%/);
+    expect(await panel.locator('.bars .name').count()).toBeGreaterThan(10);
+    await page.screenshot({ path: `${SHOTS}/05b-how-to-read.png` });
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('checkbox', { name: 'Show special tokens' }).uncheck();
+  });
+
   it('scrubbing to the first step changes the image', async () => {
-    await page.getByRole('radiogroup', { name: 'Overlay mode' }).getByRole('radio', { name: 'Mask' }).check();
+    await page
+      .getByRole('radiogroup', { name: 'Overlay mode' })
+      .getByRole('radio', { name: 'Mask' })
+      .check();
     await page.mouse.move(0, 0);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     const last = await readOverlay(page);
@@ -202,9 +242,13 @@ describe('explorer', () => {
     await waitForGeneration(second);
     expect(await second.getByRole('textbox', { name: 'Prompt' }).inputValue()).toBe(PROMPT);
     expect(await second.getByRole('spinbutton', { name: 'Seed' }).inputValue()).toBe(String(SEED));
-    expect(await second.getByRole('spinbutton', { name: 'Steps' }).inputValue()).toBe(String(STEPS));
+    expect(await second.getByRole('spinbutton', { name: 'Steps' }).inputValue()).toBe(
+      String(STEPS),
+    );
     expect(await second.getByRole('slider', { name: 'Step' }).inputValue()).toBe('0');
-    expect(await second.getByRole('button', { name: 'red', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(
+      await second.getByRole('button', { name: 'red', exact: true }).getAttribute('aria-pressed'),
+    ).toBe('true');
     expect(await second.getByRole('combobox', { name: 'Colormap' }).inputValue()).toBe('viridis');
     expect(await second.getByRole('radio', { name: 'Mask' }).isChecked()).toBe(true);
     expect(await second.getByRole('combobox', { name: 'Layers' }).inputValue()).toBe('attn_up_1_0');
@@ -213,7 +257,8 @@ describe('explorer', () => {
     const a = await readOverlay(page);
     const b = await readOverlay(second);
     let diff = 0;
-    for (let i = 0; i < a.rgba.length; i++) diff = Math.max(diff, Math.abs(a.rgba[i]! - b.rgba[i]!));
+    for (let i = 0; i < a.rgba.length; i++)
+      diff = Math.max(diff, Math.abs(a.rgba[i]! - b.rgba[i]!));
     expect(diff).toBeLessThanOrEqual(2);
     await second.screenshot({ path: `${SHOTS}/09-reloaded-link.png` });
     await second.close();

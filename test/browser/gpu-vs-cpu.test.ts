@@ -81,8 +81,14 @@ describe('GPU overlay vs CPU reference', () => {
       if (c.width === 512 || name.startsWith('compare minmax pixelated')) {
         mkdirSync('test-results/gpu-vs-cpu', { recursive: true });
         const file = name.replace(/\W+/g, '-');
-        for (const [kind, url] of [['gpu', r.gpuPng], ['cpu', r.cpuPng]] as const) {
-          writeFileSync(`test-results/gpu-vs-cpu/${file}-${kind}.png`, Buffer.from(url.split(',')[1]!, 'base64'));
+        for (const [kind, url] of [
+          ['gpu', r.gpuPng],
+          ['cpu', r.cpuPng],
+        ] as const) {
+          writeFileSync(
+            `test-results/gpu-vs-cpu/${file}-${kind}.png`,
+            Buffer.from(url.split(',')[1]!, 'base64'),
+          );
         }
       }
       // Not two blank frames: the overlay has real structure.
@@ -95,6 +101,12 @@ describe('GPU overlay vs CPU reference', () => {
       expect(r.maxDiff).toBeLessThanOrEqual(c.params.mode === 'mask' ? 255 : 4);
     });
   }
+
+  it('the GPU export FrameRenderer matches the CPU one, label included', async () => {
+    const r = await page.evaluate((seed) => window.__compareFrameRenderers!(seed), 99);
+    expect(r.labelled).toBe(true);
+    expect(r.maxDiff).toBeLessThanOrEqual(4);
+  });
 
   it('raised no page errors and made no request off the origin', () => {
     expect(browser.errors).toEqual([]);

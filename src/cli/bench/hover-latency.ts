@@ -20,7 +20,7 @@ const TARGET_MS = 16;
 const VIEW = 512;
 const SAMPLES = 120;
 const WARMUP = 15;
-const GAP_MS = 250;
+const GAP_MS = 500;
 const PROMPT = 'a red circle on the left and a blue square on the right';
 const STEPS = 8;
 
@@ -189,7 +189,7 @@ export async function benchHoverLatency(): Promise<BenchRow[]> {
     server = await createServer({
       cacheDir: 'node_modules/.vite-hover-bench',
       // No HMR and no watching: files edited meanwhile (a shared tree) must not reload the page.
-    server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } },
+      server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } },
       logLevel: 'error',
       clearScreen: false,
     });
@@ -207,7 +207,11 @@ export async function benchHoverLatency(): Promise<BenchRow[]> {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await openExplorer(page, url);
-    const t = await page.evaluate(measureInPage, { samples: SAMPLES, warmup: WARMUP, gapMs: GAP_MS });
+    const t = await page.evaluate(measureInPage, {
+      samples: SAMPLES,
+      warmup: WARMUP,
+      gapMs: GAP_MS,
+    });
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
     const previews = t.previewScale.filter((s) => s < 1);
     const half = SAMPLES + WARMUP;
@@ -226,18 +230,14 @@ export async function benchHoverLatency(): Promise<BenchRow[]> {
       mainThreadP95Ms: Number(p95(ms).toFixed(2)),
     });
     return [
-      row(
-        'ui/hover-latency/512',
-        `hover → overlay drawn, ${t.viewWidth}² SwiftShader`,
-        t.hover,
-        { ...extra, ...main(mainHover) },
-      ),
-      row(
-        'ui/scrub-latency/512',
-        `scrub → overlay drawn, ${t.viewWidth}² SwiftShader`,
-        t.scrub,
-        { ...extra, ...main(mainScrub) },
-      ),
+      row('ui/hover-latency/512', `hover → overlay drawn, ${t.viewWidth}² SwiftShader`, t.hover, {
+        ...extra,
+        ...main(mainHover),
+      }),
+      row('ui/scrub-latency/512', `scrub → overlay drawn, ${t.viewWidth}² SwiftShader`, t.scrub, {
+        ...extra,
+        ...main(mainScrub),
+      }),
     ];
   } finally {
     await browser?.close();

@@ -3,7 +3,9 @@
  * overlay renderer (shaders/*.glsl) and with the CPU reference (src/render/cpu-renderer.ts), and
  * reports how far apart the pixels are. Also keeps the last pair as PNG data URLs for a human.
  */
+import { createCpuFrameRenderer } from '../../../src/export/frame-renderer.ts';
 import { renderOverlay } from '../../../src/render/cpu-renderer.ts';
+import { createGpuFrameRenderer } from '../../../src/render/gpu-frame-renderer.ts';
 import { OverlayRenderer } from '../../../src/render/overlay-renderer.ts';
 import type { ImageInput, MapInput, OverlayParams } from '../../../src/render/overlay-types.ts';
 
@@ -118,9 +120,46 @@ function compare(c: CompareCase): CompareResult {
   };
 }
 
+/** The export FrameRenderers, GPU vs CPU, same spec with a burned-in label: max channel diff. */
+async function compareFrameRenderers(
+  seed: number,
+): Promise<{ maxDiff: number; labelled: boolean }> {
+  const random = rng(seed);
+  const spec = {
+    size: 128,
+    image: fakeImage(random),
+    mapA: fakeMap(16, 16, random),
+    params: { ...DEFAULT_PARAMS, mode: 'heatmap' as const },
+    label: 'red  step 3/25',
+  };
+  const gpu = createGpuFrameRenderer();
+  const a = (await gpu.render(spec)).slice();
+  gpu.dispose?.();
+  const b = await createCpuFrameRenderer().render(spec);
+  let maxDiff = 0;
+  for (let i = 0; i < a.length; i++)
+    maxDiff = Math.max(maxDiff, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
+  const unlabelled = renderOverlay({ ...spec, width: 128, height: 128, mapB: null, label: null });
+  let labelled = false;
+  for (let i = 0; i < a.length; i++)
+    if (Math.abs((a[i] ?? 0) - (unlabelled[i] ?? 0)) > 40) labelled = true;
+  return { maxDiff, labelled };
+}
+
+const DEFAULT_PARAMS: OverlayParams = {
+  mode: 'heatmap',
+  normalize: 'minmax',
+  colormap: 'viridis',
+  opacity: 0.6,
+  tau: 0.4,
+  smooth: true,
+};
+
 declare global {
   interface Window {
     __compareOverlay?: (c: CompareCase) => CompareResult;
+    __compareFrameRenderers?: (seed: number) => Promise<{ maxDiff: number; labelled: boolean }>;
   }
 }
 window.__compareOverlay = compare;
+window.__compareFrameRenderers = compareFrameRenderers;

@@ -116,7 +116,10 @@ describe('Explorer', () => {
     const ex = new Explorer(gen, countingComputer());
     await ex.generation.load();
     expect(ex.generation.modelStatus).toBe('failed');
-    expect(ex.generation.loadFailure).toEqual({ file: '/models/x/manifest.json', reason: 'HTTP 404' });
+    expect(ex.generation.loadFailure).toEqual({
+      file: '/models/x/manifest.json',
+      reason: 'HTTP 404',
+    });
     gen.failLoad = null;
     await ex.generation.load();
     expect(ex.generation.modelStatus).toBe('ready');

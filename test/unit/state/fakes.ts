@@ -4,7 +4,11 @@
  */
 import type { GenerationRecord, StepRecord } from '../../../src/attention/record.ts';
 import { GenerationCancelledError } from '../../../src/model/errors.ts';
-import type { GenerationHandlers, Generator, LoadedModelInfo } from '../../../src/model/generator.ts';
+import type {
+  GenerationHandlers,
+  Generator,
+  LoadedModelInfo,
+} from '../../../src/model/generator.ts';
 import type { ModelManifest } from '../../../src/model/manifest-types.ts';
 import type { MapComputer } from '../../../src/state/maps.ts';
 
@@ -18,10 +22,16 @@ export function fakeHeader(prompt = 'a red circle', steps = 3): GenerationRecord
     image: { width: 2, height: 2, channels: 3, range: [-1, 1] },
     tokens: Array.from({ length: T }, (_, position) => {
       const wordIndex = position >= 1 && position <= WORDS.length ? position - 1 : null;
-      const text = wordIndex === null ? (position === 0 ? '<s>' : '<pad>') : (WORDS[wordIndex] ?? '');
+      const text =
+        wordIndex === null ? (position === 0 ? '<s>' : '<pad>') : (WORDS[wordIndex] ?? '');
       return { position, token: text, id: position, text, special: wordIndex === null, wordIndex };
     }),
-    words: WORDS.map((word, i) => ({ word, token: word, inVocab: word !== 'circle', tokenPosition: i + 1 })),
+    words: WORDS.map((word, i) => ({
+      word,
+      token: word,
+      inVocab: word !== 'circle',
+      tokenPosition: i + 1,
+    })),
     truncated: [],
     layers: [
       { output: 'attn_down_1_0', place: 'down', block: 1, index: 0, resolution: [2, 2], heads: 2 },

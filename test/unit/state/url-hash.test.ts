@@ -33,7 +33,16 @@ describe('url hash', () => {
   });
 
   it('never throws on malformed input', () => {
-    for (const hash of ['', '#', '#%', '#%E0%A4%A', '#=&&=', '#p', '#steps=1e3', '#seed=9'.repeat(500)]) {
+    for (const hash of [
+      '',
+      '#',
+      '#%',
+      '#%E0%A4%A',
+      '#=&&=',
+      '#p',
+      '#steps=1e3',
+      '#seed=9'.repeat(500),
+    ]) {
       expect(() => parseHash(hash)).not.toThrow();
     }
     expect(parseHash('#steps=1e3')).toEqual({});

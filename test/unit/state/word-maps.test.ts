@@ -38,9 +38,8 @@ function record(): GenerationRecord {
       xt: new Float32Array(0),
       x0: new Float32Array(0),
       ms: 0,
-      attention: layers.map(
-        (l) =>
-          new Float32Array(l.heads * l.resolution[0] * l.resolution[1] * T).map(() => rnd() - 0.1),
+      attention: layers.map((l) =>
+        new Float32Array(l.heads * l.resolution[0] * l.resolution[1] * T).map(() => rnd() - 0.1),
       ),
     })),
   } as unknown as GenerationRecord;
@@ -50,7 +49,12 @@ describe('wordMapsFor (the fast hover/scrub path)', () => {
   const rec = record();
   const positions = Array.from({ length: T }, (_, i) => i);
   const cases = [
-    { name: 'one step, all layers and heads', steps: [1], layers: [0, 1, 2], heads: 'all' as const },
+    {
+      name: 'one step, all layers and heads',
+      steps: [1],
+      layers: [0, 1, 2],
+      heads: 'all' as const,
+    },
     { name: 'cumulative 0..2', steps: [0, 1, 2], layers: [0, 1, 2], heads: 'all' as const },
     { name: 'one 8×8 layer', steps: [2], layers: [1], heads: 'all' as const },
     { name: 'one non-square layer, one head', steps: [0, 1], layers: [2], heads: [1] },
@@ -81,20 +85,32 @@ describe('wordMapsFor (the fast hover/scrub path)', () => {
   }
 
   it('serves the MapComputer interface by layer name and head, falling back to all', () => {
-    const one = wordMapComputer.wordMaps(rec, { step: 1, layer: 'attn_mid_0_0', head: 3, cumulative: false });
+    const one = wordMapComputer.wordMaps(rec, {
+      step: 1,
+      layer: 'attn_mid_0_0',
+      head: 3,
+      cumulative: false,
+    });
     const ref = wordMapsFor(rec, { steps: [1], layers: [1], heads: [3] });
     expect(one.maps[2]!.data).toEqual(ref.maps[2]!.data);
     // Head 3 does not exist in the 2-head layer: all heads instead of an error.
     const all = wordMapComputer.wordMaps(rec, { step: 0, layer: 'all', head: 3, cumulative: true });
-    expect(all.maps[0]!.data).toEqual(wordMapsFor(rec, { steps: [0], layers: [0, 1, 2], heads: 'all' }).maps[0]!.data);
+    expect(all.maps[0]!.data).toEqual(
+      wordMapsFor(rec, { steps: [0], layers: [0, 1, 2], heads: 'all' }).maps[0]!.data,
+    );
     const tiles = wordMapComputer.headTiles(rec, { step: 0, layer: 'all', cumulative: false }, 3);
     expect(tiles).toHaveLength(4 + 4 + 2);
-    expect(tiles[0]).toMatchObject({ layer: 'attn_down_1_0', head: 0, map: { width: 16, height: 16 } });
+    expect(tiles[0]).toMatchObject({
+      layer: 'attn_down_1_0',
+      head: 0,
+      map: { width: 16, height: 16 },
+    });
   });
 
   it('is fast: one step of a scenes-sized record well under a frame', () => {
     const t0 = performance.now();
-    for (let i = 0; i < 10; i++) wordMapsFor(rec, { steps: [0, 1, 2], layers: [0, 1, 2], heads: 'all' });
+    for (let i = 0; i < 10; i++)
+      wordMapsFor(rec, { steps: [0, 1, 2], layers: [0, 1, 2], heads: 'all' });
     expect((performance.now() - t0) / 10).toBeLessThan(16);
   });
 });
