@@ -189,7 +189,11 @@ export class OverlayRenderer {
   #setMap(slot: 'a' | 'b', map: MapInput | null): boolean {
     if (!map) return false;
     const texture = this.#texture(slot, map.width, map.height, true);
-    (texture.image.data as Float32Array).set(map.data.subarray(0, map.width * map.height));
+    const n = map.width * map.height;
+    // Exact-length maps (the usual case) are copied without even a subarray view.
+    (texture.image.data as Float32Array).set(
+      map.data.length === n ? map.data : map.data.subarray(0, n),
+    );
     texture.needsUpdate = true;
     const prefix = slot === 'a' ? 'uMapA' : 'uMapB';
     this.#uniform(prefix).value = texture;

@@ -20,7 +20,7 @@ const TARGET_MS = 16;
 const VIEW = 512;
 const SAMPLES = 120;
 const WARMUP = 15;
-const GAP_MS = 500;
+const GAP_MS = 300;
 const PROMPT = 'a red circle on the left and a blue square on the right';
 const STEPS = 8;
 
