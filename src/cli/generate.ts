@@ -16,7 +16,7 @@ import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
 import { validateSettings } from '../model/validate.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
 import type { Subcommand } from './main.ts';
-import { encodePng } from './png.ts';
+import { encodePng } from '../export/png.ts';
 
 const USAGE =
   'wordlight generate (--prompt "…" | --prompts FILE) --out DIR [--seed N] [--steps N] [--guidance G] [--ep wasm|cpu] [--threads N] [--model DIR]';

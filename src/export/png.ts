@@ -33,27 +33,38 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Encodes width×height RGBA bytes (top row first) as a PNG file. */
+const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 }; // channels → PNG colour type
+
+/**
+ * Encodes width×height interleaved 8-bit pixels (top row first) as a PNG file: `channels` 4 (RGBA,
+ * the default), 3 (RGB), 2 (grey + alpha) or 1 (grey).
+ */
 export function encodePng(
-  rgba: Uint8Array | Uint8ClampedArray,
+  pixels: Uint8Array | Uint8ClampedArray,
   width: number,
   height: number,
+  channels = 4,
 ): Uint8Array {
-  if (rgba.length !== width * height * 4) {
-    throw new RangeError(`encodePng: expected ${width * height * 4} bytes, got ${rgba.length}`);
+  const colorType = COLOR_TYPE[channels];
+  if (colorType === undefined)
+    throw new RangeError(`encodePng: ${channels} channels is not supported`);
+  if (pixels.length !== width * height * channels) {
+    throw new RangeError(
+      `encodePng: expected ${width * height * channels} bytes, got ${pixels.length}`,
+    );
   }
   const header = new Uint8Array(13);
   const hv = new DataView(header.buffer);
   hv.setUint32(0, width);
   hv.setUint32(4, height);
   header[8] = 8; // bit depth
-  header[9] = 6; // colour type RGBA
+  header[9] = colorType;
   // compression, filter, interlace: 0
-  const stride = width * 4;
+  const stride = width * channels;
   const raw = new Uint8Array((stride + 1) * height);
   for (let y = 0; y < height; y++) {
     raw[y * (stride + 1)] = 0; // filter type None
-    raw.set(rgba.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+    raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
   const parts = [
     Uint8Array.from(SIGNATURE),

@@ -23,9 +23,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/main.ts', 'export', ...args], {
-      encoding: 'utf8',
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['bin/wordlight.js', 'export', ...args],
+      {
+        encoding: 'utf8',
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };

@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodePng } from '../../../src/cli/png.ts';
+import { encodePng } from '../../../src/export/png.ts';
 import { planarToBytes } from '../../../src/model/image.ts';
 
 describe('encodePng', () => {
