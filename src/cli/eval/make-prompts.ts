@@ -11,6 +11,7 @@
  * Size words: big / small / none in turn, as training leaves the size out a third of the time.
  */
 import { writeFile } from 'node:fs/promises';
+import { mulberry32 } from '../../model/prng.ts';
 import type { ExpectedObject } from './checker.ts';
 import { caption, isHeldOut, type EvalPrompt, type PromptSet, type Triple } from './prompts.ts';
 import {
@@ -45,16 +46,10 @@ const PAIRS: [Position, Position][] = [
 ];
 const SIZE_CYCLE: (Size | null)[] = ['big', 'small', null];
 
-/** mulberry32: a tiny seeded PRNG, so the drawn set is reproducible. */
+/** Uniform [0, 1) from the model's seeded mulberry32, so the drawn set is reproducible. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 2 ** 32;
 }
 
 function shuffle<T>(xs: T[], rand: () => number): T[] {
