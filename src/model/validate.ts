@@ -25,39 +25,43 @@ export function validateSettings(s: GenerationSettings): void {
     );
   }
   const { steps, guidance, seed } = s;
-  if (
-    typeof steps !== 'number' ||
-    !Number.isInteger(steps) ||
-    steps < LIMITS.steps.min ||
-    steps > LIMITS.steps.max
-  ) {
-    throw new InvalidInputError(
-      'steps',
-      `Steps must be a whole number from ${LIMITS.steps.min} to ${LIMITS.steps.max} (got ${show(steps)}); 25 is a good default.`,
-    );
-  }
-  if (
-    typeof guidance !== 'number' ||
-    !Number.isFinite(guidance) ||
-    guidance < LIMITS.guidance.min ||
-    guidance > LIMITS.guidance.max
-  ) {
-    throw new InvalidInputError(
-      'guidance',
-      `Guidance must be a number from ${LIMITS.guidance.min} to ${LIMITS.guidance.max} (got ${show(guidance)}); try 4.`,
-    );
-  }
-  if (
-    typeof seed !== 'number' ||
-    !Number.isInteger(seed) ||
-    seed < LIMITS.seed.min ||
-    seed > LIMITS.seed.max
-  ) {
-    throw new InvalidInputError(
-      'seed',
-      `Seed must be a whole number from 0 to ${LIMITS.seed.max} (got ${show(seed)}).`,
-    );
-  }
+  requireInRange(
+    'steps',
+    steps,
+    LIMITS.steps,
+    true,
+    `Steps must be a whole number from ${LIMITS.steps.min} to ${LIMITS.steps.max} (got ${show(steps)}); 25 is a good default.`,
+  );
+  requireInRange(
+    'guidance',
+    guidance,
+    LIMITS.guidance,
+    false,
+    `Guidance must be a number from ${LIMITS.guidance.min} to ${LIMITS.guidance.max} (got ${show(guidance)}); try 4.`,
+  );
+  requireInRange(
+    'seed',
+    seed,
+    LIMITS.seed,
+    true,
+    `Seed must be a whole number from 0 to ${LIMITS.seed.max} (got ${show(seed)}).`,
+  );
+}
+
+/** Throws InvalidInputError(field, message) unless `v` is a finite number (whole if `integer`) in range. */
+function requireInRange(
+  field: string,
+  v: unknown,
+  range: { min: number; max: number },
+  integer: boolean,
+  message: string,
+): void {
+  const ok =
+    typeof v === 'number' &&
+    (integer ? Number.isInteger(v) : Number.isFinite(v)) &&
+    v >= range.min &&
+    v <= range.max;
+  if (!ok) throw new InvalidInputError(field, message);
 }
 
 /** After tokenizing: a prompt must keep at least one vocabulary word, or the image ignores it. */
