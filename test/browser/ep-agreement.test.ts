@@ -4,12 +4,12 @@
  * (onnxruntime-web) agree on one guided UNet step within 1e-3 on the predicted image and every
  * attention map; the browser's WASM step matches Node's, and the noise is bit-identical.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/model/engine.ts';
 import { gaussianNoise } from '../../src/model/prng.ts';
 import { sharedModel } from '../unit/model/model-helpers.ts';
 import type { EpAgreementResult } from './pages/ep-agreement.ts';
-import { launchBrowser, startServer, type BrowserHandle, type ServerHandle } from './harness.ts';
+import { useBrowserSession } from './harness.ts';
 
 const SETTINGS = {
   prompt: 'a big red circle on the left and a small blue square on the right',
@@ -31,25 +31,17 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('execution providers in Chromium', () => {
-  let server: ServerHandle;
-  let browser: BrowserHandle;
+  const session = useBrowserSession();
   let result: PageResult;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser(server.origin);
-    await browser.page.goto(`${server.url}test/browser/pages/ep-agreement.html`);
-    await browser.page.waitForFunction(() => 'epAgreement' in window);
-    result = await browser.page.evaluate(
+    await session.browser.page.goto(`${session.server.url}test/browser/pages/ep-agreement.html`);
+    await session.browser.page.waitForFunction(() => 'epAgreement' in window);
+    result = await session.browser.page.evaluate(
       (settings) => (window as unknown as PageApi).epAgreement(settings),
       SETTINGS,
     );
   }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('chooses WASM automatically because the headless WebGPU adapter is a fallback, and says so', () => {
     expect(result.auto.name).toBe('wasm');
@@ -90,7 +82,7 @@ describe('execution providers in Chromium', () => {
   }, 120_000);
 
   it('made no request outside the dev server and threw no page errors', () => {
-    expect(browser.blocked).toEqual([]);
-    expect(browser.errors).toEqual([]);
+    expect(session.browser.blocked).toEqual([]);
+    expect(session.browser.errors).toEqual([]);
   });
 });

@@ -3,25 +3,17 @@
  * words, garbage in the URL hash, a Cancel mid-generation (the previous result stays explorable),
  * the model failing to load (file, reason, Retry) and no WebGL2. Screenshots: test-results/explorer/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, startServer, type BrowserHandle, type ServerHandle } from './harness.ts';
+import { launchBrowser, useBrowserSession } from './harness.ts';
 import { readOverlay, SHOTS, STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
 
-let server: ServerHandle;
-let browser: BrowserHandle;
+const session = useBrowserSession(STABLE_SERVER);
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer(STABLE_SERVER);
-  browser = await launchBrowser(server.origin);
-  page = browser.page;
+  page = session.browser.page;
   await page.setViewportSize({ width: 1280, height: 1000 });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const prompt = () => page.getByRole('textbox', { name: 'Prompt' });
@@ -32,7 +24,7 @@ describe('explorer bad input', () => {
     const hash =
       '#p=a%20blue%20circle%20in%20the%20center&seed=abc&steps=4&g=-3&cmap=rainbow&mode=xx' +
       '&s=999&w=1,foo&layer=%3Cscript%3E&head=-1&%E0%A4%A=%';
-    await page.goto(`${server.url}?ep=wasm${hash}`);
+    await page.goto(`${session.server.url}?ep=wasm${hash}`);
     await waitForGeneration(page);
     expect(await prompt().inputValue()).toBe('a blue circle in the center');
     expect(await page.getByRole('spinbutton', { name: 'Steps' }).inputValue()).toBe('4');
@@ -111,16 +103,16 @@ describe('explorer bad input', () => {
   });
 
   it('made no request off the origin and raised no page errors', () => {
-    expect(browser.blocked).toEqual([]);
-    expect(browser.errors).toEqual([]);
+    expect(session.browser.blocked).toEqual([]);
+    expect(session.browser.errors).toEqual([]);
   });
 
   it('shows the file, the reason and a Retry when the model fails to load', async () => {
-    const other = await launchBrowser(server.origin, { consoleErrors: false });
+    const other = await launchBrowser(session.server.origin, { consoleErrors: false });
     try {
       const p = other.page;
       await p.setViewportSize({ width: 1280, height: 900 });
-      await p.goto(`${server.url}?ep=wasm&model=missing`);
+      await p.goto(`${session.server.url}?ep=wasm&model=missing`);
       const alert = p.getByRole('alert').filter({ hasText: 'The model did not load' });
       await alert.waitFor({ timeout: 120_000 });
       const text = (await alert.textContent()) ?? '';
@@ -138,7 +130,7 @@ describe('explorer bad input', () => {
   });
 
   it('says so when there is no WebGL2', async () => {
-    const p = await browser.newPage();
+    const p = await session.browser.newPage();
     await p.addInitScript(() => {
       const original = HTMLCanvasElement.prototype.getContext;
       HTMLCanvasElement.prototype.getContext = function (
@@ -150,12 +142,12 @@ describe('explorer bad input', () => {
         return (original as (...a: unknown[]) => unknown).call(this, type, ...rest);
       } as typeof original;
     });
-    await p.goto(`${server.url}?ep=wasm`);
+    await p.goto(`${session.server.url}?ep=wasm`);
     const alert = p.getByRole('alert').filter({ hasText: 'No WebGL2' });
     await alert.waitFor();
     expect(await p.getByRole('textbox', { name: 'Prompt' }).isVisible()).toBe(true);
     await p.screenshot({ path: `${SHOTS}/14-no-webgl2.png` });
     await p.close();
-    expect(browser.errors).toEqual([]);
+    expect(session.browser.errors).toEqual([]);
   });
 });

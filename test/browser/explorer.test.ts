@@ -6,9 +6,9 @@
  * first step, copy the link and reload it. No request may leave the origin, no page error.
  * Screenshots go to test-results/explorer/ — look at them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, startServer, type BrowserHandle, type ServerHandle } from './harness.ts';
+import { useBrowserSession } from './harness.ts';
 import {
   colourMask,
   count,
@@ -26,21 +26,13 @@ const PROMPT = 'a red circle on the left and a blue square on the right';
 const STEPS = 12;
 const SEED = 7;
 
-let server: ServerHandle;
-let browser: BrowserHandle;
+const session = useBrowserSession(STABLE_SERVER);
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer(STABLE_SERVER);
-  browser = await launchBrowser(server.origin);
-  page = browser.page;
+  page = session.browser.page;
   await page.setViewportSize({ width: 1280, height: 1100 });
-  await page.goto(`${server.url}?ep=wasm`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await page.goto(`${session.server.url}?ep=wasm`);
 });
 
 const chip = (word: string) => page.getByRole('button', { name: word, exact: true });
@@ -236,7 +228,7 @@ describe('explorer', () => {
     expect(link).toContain('#');
     await page.screenshot({ path: `${SHOTS}/08-before-link.png` });
 
-    const second = await browser.newPage();
+    const second = await session.browser.newPage();
     await second.setViewportSize({ width: 1280, height: 1100 });
     await second.goto(link);
     await waitForGeneration(second);
@@ -265,7 +257,7 @@ describe('explorer', () => {
   });
 
   it('made no request off the origin and raised no page errors', () => {
-    expect(browser.blocked).toEqual([]);
-    expect(browser.errors).toEqual([]);
+    expect(session.browser.blocked).toEqual([]);
+    expect(session.browser.errors).toEqual([]);
   });
 });

@@ -8,32 +8,23 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeGif, savePng } from '../unit/export/helpers.ts';
 import { STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
 import type {} from './pages/webm-export.ts';
-import { launchBrowser, startServer, type BrowserHandle, type ServerHandle } from './harness.ts';
+import { useBrowserSession } from './harness.ts';
 
 const OUT = 'test-results/export';
 mkdirSync(OUT, { recursive: true });
 
-let server: ServerHandle;
-let browser: BrowserHandle;
+const session = useBrowserSession(STABLE_SERVER);
 
-beforeAll(async () => {
-  server = await startServer(STABLE_SERVER);
-  browser = await launchBrowser(server.origin);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+beforeAll(async () => {});
 
 describe('WebM export', () => {
   it('encodes a WebM that plays with a finite duration and seeks', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}test/browser/pages/webm-export.html`);
+    const page = await session.browser.newPage();
+    await page.goto(`${session.server.url}test/browser/pages/webm-export.html`);
     await page.waitForFunction(() => typeof window.__webmCheck === 'function');
     const result = await page.evaluate(() => window.__webmCheck!());
     expect(result.support.supported, JSON.stringify(result.support)).toBe(true);
@@ -51,9 +42,9 @@ describe('export panel in the app', () => {
   const STEPS = 4;
 
   beforeAll(async () => {
-    page = await browser.newPage();
+    page = await session.browser.newPage();
     await page.setViewportSize({ width: 1280, height: 1100 });
-    await page.goto(`${server.url}?ep=wasm`);
+    await page.goto(`${session.server.url}?ep=wasm`);
   });
 
   it('is disabled with a hint before anything is generated', async () => {
@@ -89,6 +80,6 @@ describe('export panel in the app', () => {
   });
 
   it('left no page errors', () => {
-    expect(browser.errors).toEqual([]);
+    expect(session.browser.errors).toEqual([]);
   });
 });

@@ -4,28 +4,20 @@
  * upsamplings, all colormaps, native 16×16 and 8×8 maps, a non-square view.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CompareCase, CompareResult } from './pages/gpu-vs-cpu.ts';
 import type { OverlayParams } from '../../src/render/overlay-types.ts';
-import { launchBrowser, startServer, type BrowserHandle, type ServerHandle } from './harness.ts';
+import { useBrowserSession } from './harness.ts';
 import { STABLE_SERVER } from './explorer-helpers.ts';
 
-let server: ServerHandle;
-let browser: BrowserHandle;
+const session = useBrowserSession(STABLE_SERVER);
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer(STABLE_SERVER);
-  browser = await launchBrowser(server.origin);
-  page = browser.page;
-  await page.goto(`${server.url}test/browser/pages/gpu-vs-cpu.html`);
+  page = session.browser.page;
+  await page.goto(`${session.server.url}test/browser/pages/gpu-vs-cpu.html`);
   await page.waitForFunction(() => typeof window.__compareOverlay === 'function');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const base: OverlayParams = {
@@ -109,7 +101,7 @@ describe('GPU overlay vs CPU reference', () => {
   });
 
   it('raised no page errors and made no request off the origin', () => {
-    expect(browser.errors).toEqual([]);
-    expect(browser.blocked).toEqual([]);
+    expect(session.browser.errors).toEqual([]);
+    expect(session.browser.blocked).toEqual([]);
   });
 });

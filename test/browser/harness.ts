@@ -8,7 +8,10 @@
  *   const b = await launchBrowser(server.origin);
  *   await b.page.goto(`${server.url}test/browser/pages/blank.html`);
  *   … expect(b.errors).toEqual([]); await b.close(); await server.close();
+ *
+ * or, for a whole test file or describe block, `const session = useBrowserSession(config)`.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServer, type InlineConfig, type ViteDevServer } from 'vite';
 
@@ -138,4 +141,38 @@ export const BLANK_PAGE = 'test/browser/pages/blank.html';
 export const startViteServer = startServer;
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * Starts a server and a Chromium confined to its origin before the enclosing file or describe block
+ * (beforeAll, ahead of the block's own hooks) and stops both after it (afterAll, last). Read
+ * `session.server` / `session.browser` inside hooks and tests, not at import time.
+ */
+export function useBrowserSession(
+  config: InlineConfig = {},
+  options: LaunchOptions = {},
+): { readonly server: ServerHandle; readonly browser: BrowserHandle } {
+  let server: ServerHandle | undefined;
+  let browser: BrowserHandle | undefined;
+  beforeAll(async () => {
+    server = await startServer(config);
+    browser = await launchBrowser(server.origin, options);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(handle: T | undefined): T => {
+    if (handle === undefined)
+      throw new Error('browser session not started: use it inside hooks and tests');
+    return handle;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
 }

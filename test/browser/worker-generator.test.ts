@@ -3,29 +3,23 @@
  * transferred step buffers, cancellation, a new generation replacing a running one, and load
  * errors arriving as ModelLoadError with the file named.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startServer, type BrowserHandle, type ServerHandle } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBrowserSession } from './harness.ts';
 import type { WorkerTestResult } from './pages/worker-generator.ts';
 
 describe('WorkerGenerator in Chromium', () => {
-  let server: ServerHandle;
-  let browser: BrowserHandle;
+  const session = useBrowserSession({}, { consoleErrors: false });
   let r: WorkerTestResult;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser(server.origin, { consoleErrors: false });
-    await browser.page.goto(`${server.url}test/browser/pages/worker-generator.html`);
-    await browser.page.waitForFunction(() => 'workerTest' in window);
-    r = await browser.page.evaluate(() =>
+    await session.browser.page.goto(
+      `${session.server.url}test/browser/pages/worker-generator.html`,
+    );
+    await session.browser.page.waitForFunction(() => 'workerTest' in window);
+    r = await session.browser.page.evaluate(() =>
       (window as unknown as { workerTest(): Promise<WorkerTestResult> }).workerTest(),
     );
   }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('loads in the worker on the requested provider', () => {
     expect(r.ep).toMatchObject({ name: 'wasm', threads: 2 });
@@ -70,7 +64,7 @@ describe('WorkerGenerator in Chromium', () => {
   });
 
   it('made no outside requests and threw no page errors', () => {
-    expect(browser.blocked).toEqual([]);
-    expect(browser.errors).toEqual([]);
+    expect(session.browser.blocked).toEqual([]);
+    expect(session.browser.errors).toEqual([]);
   });
 });
