@@ -1,5 +1,5 @@
 """pytest setup for training/: importable modules, one torch thread (tests often run next to a training
-run on a 2-core machine), and a session-wide smoke run shared by the export and eval tests."""
+run on a 2-core machine), and a session-wide smoke run (and its exported package) shared by the export, import and eval tests."""
 import os
 import sys
 
@@ -24,3 +24,13 @@ def smoke_run(tmp_path_factory):
     cfg.threads = 1
     train.train(cfg, out, quiet=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def package(smoke_run, tmp_path_factory):
+    """The smoke run exported: (package dir, fixtures dir, manifest)."""
+    import export
+    out = str(tmp_path_factory.mktemp("pkg"))
+    fixtures = str(tmp_path_factory.mktemp("fixtures"))
+    man = export.export(smoke_run, out, fixtures, quiet=True)
+    return out, fixtures, man

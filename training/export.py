@@ -10,6 +10,7 @@ PyTorch outputs, every attention tensor included) and test/fixtures/scheduler.js
 
 import argparse
 import base64
+import dataclasses
 import json
 import os
 import shutil
@@ -188,6 +189,10 @@ def manifest(model, cfg, ck, run):
         "training": {
             "preset": cfg.preset, "steps": ck["step"], "batchSize": cfg.batch_size,
             "wallTimeMinutes": round(ck["elapsed"] / 60, 1),
+            "device": cfg.device,
+            # a fine-tuned run names the run it started from (preset, steps, batch, wall time)
+            "fineTunedFrom": ck.get("base"),
+            "modelConfig": dataclasses.asdict(cfg.model),
             "finalLoss": round(float(np.mean(losses[-100:])), 5) if losses else None,
             "parameters": {"textEncoder": count_params(model.text), "unet": count_params(model.unet)},
             "grammar": scenes.GRAMMAR,

@@ -3,7 +3,7 @@ Wordlight's embedded text-to-image model, in one file:
 1) TextEncoder: a tiny word-level transformer whose self-attention is phrase-scoped (a word only
    attends to the words of its own "and"-separated phrase), so each word knows which object it names.
 2) UNet: a tiny pixel-space 32x32 UNet with timestep conditioning and hand-written cross-attention to
-   the text at 16x16 and 8x8 (down, mid, up). Every cross-attention returns the post-softmax
+   the text at 16x16 and 8x8 (which levels of the down, mid and up paths: ModelConfig). Every cross-attention returns the post-softmax
    probabilities it really multiplied with V, shape (B, heads, h*w, T), for the explorer.
 There is no loss on attention: the maps emerge from denoising (rectified flow velocity) alone.
 """
@@ -30,7 +30,9 @@ class ModelConfig:
     image_size: int = 32  # H = W of the pixel-space image
     in_channels: int = 3  # RGB; two coordinate channels are appended inside forward
     channels: tuple = (32, 64, 128)  # UNet width at 32x32, 16x16, 8x8
-    attn_levels: tuple = (1, 2)  # resolution levels with cross-attention on the down and up paths
+    attn_levels: tuple = (1, 2)  # levels (0: 32x32, 1: 16x16, 2: 8x8) with cross-attention on the down path;
+    #                              a level listed twice gets two cross-attentions in a row
+    up_attn_levels: tuple = (1, 2)  # the same for the up path
     mid_attn: int = 2  # cross-attentions in the middle block (8x8)
     heads: int = 4  # cross-attention heads everywhere
     groups: int = 8  # GroupNorm groups
@@ -167,6 +169,12 @@ class CrossAttention(nn.Module):
         return x + self.out(y), probs.transpose(2, 3)  # probs as (B, nh, HW, T), HW row-major y*W+x
 
 
+def attn_key(lvl, i):
+    """ModuleDict key of the i-th cross-attention at a level ("1", then "1_1", ...; the first keeps the
+    plain level so that older checkpoints load)."""
+    return str(lvl) if i == 0 else f"{lvl}_{i}"
+
+
 class UNet(nn.Module):
     """sample (B, 3, 32, 32), timestep (B,) in 0..1000, text_embeddings (B, T, D)
     -> model_output (B, 3, 32, 32) (the velocity eps - x0), {attn_<place>_<block>_<index>: (B, nh, h*w, T)}."""
@@ -185,8 +193,8 @@ class UNet(nn.Module):
         cin = ch[0]
         for lvl, c in enumerate(ch):
             self.down_res.append(ResBlock(cin, c, td, g))
-            if lvl in cfg.attn_levels:
-                self.down_attn[str(lvl)] = CrossAttention(c, D, nh, g)
+            for i in range(cfg.attn_levels.count(lvl)):
+                self.down_attn[attn_key(lvl, i)] = CrossAttention(c, D, nh, g)
             if lvl < len(ch) - 1:
                 self.downsample.append(nn.Conv2d(c, c, 3, stride=2, padding=1))
             cin = c
@@ -200,8 +208,8 @@ class UNet(nn.Module):
         for lvl in reversed(range(len(ch))):
             c = ch[lvl]
             self.up_res.append(ResBlock(cin + c, c, td, g))
-            if lvl in cfg.attn_levels:
-                self.up_attn[str(lvl)] = CrossAttention(c, D, nh, g)
+            for i in range(cfg.up_attn_levels.count(lvl)):
+                self.up_attn[attn_key(lvl, i)] = CrossAttention(c, D, nh, g)
             cin = c
         self.norm_out = nn.GroupNorm(g, ch[0])
         self.conv_out = nn.Conv2d(ch[0], cfg.in_channels, 3, padding=1)
@@ -213,13 +221,13 @@ class UNet(nn.Module):
         out, n = [], len(self.cfg.channels)
         res = lambda lvl: (self.cfg.image_size >> lvl, self.cfg.image_size >> lvl)
         for lvl in range(n):
-            if lvl in self.cfg.attn_levels:
-                out.append((f"attn_down_{lvl}_0", "down", lvl, 0, res(lvl)))
+            for i in range(self.cfg.attn_levels.count(lvl)):
+                out.append((f"attn_down_{lvl}_{i}", "down", lvl, i, res(lvl)))
         for i in range(self.cfg.mid_attn):
             out.append((f"attn_mid_0_{i}", "mid", 0, i, res(n - 1)))
         for lvl in reversed(range(n)):
-            if lvl in self.cfg.attn_levels:
-                out.append((f"attn_up_{lvl}_0", "up", lvl, 0, res(lvl)))
+            for i in range(self.cfg.up_attn_levels.count(lvl)):
+                out.append((f"attn_up_{lvl}_{i}", "up", lvl, i, res(lvl)))
         return out
 
     def forward(self, sample, timestep, text_embeddings):
@@ -230,8 +238,8 @@ class UNet(nn.Module):
         attn, skips = {}, []
         for lvl, res in enumerate(self.down_res):
             x = res(x, temb)  # (B, c, H >> lvl, W >> lvl)
-            if str(lvl) in self.down_attn:
-                x, attn[f"attn_down_{lvl}_0"] = self.down_attn[str(lvl)](x, text_embeddings)
+            for i in range(self.cfg.attn_levels.count(lvl)):
+                x, attn[f"attn_down_{lvl}_{i}"] = self.down_attn[attn_key(lvl, i)](x, text_embeddings)
             skips.append(x)
             if lvl < len(self.downsample):
                 x = self.downsample[lvl](x)  # (B, c, H >> lvl+1, W >> lvl+1)
@@ -241,8 +249,8 @@ class UNet(nn.Module):
         for j, res in enumerate(self.up_res):
             lvl = len(self.up_res) - 1 - j
             x = res(torch.cat([x, skips[lvl]], dim=1), temb)  # (B, c, H >> lvl, W >> lvl)
-            if str(lvl) in self.up_attn:
-                x, attn[f"attn_up_{lvl}_0"] = self.up_attn[str(lvl)](x, text_embeddings)
+            for i in range(self.cfg.up_attn_levels.count(lvl)):
+                x, attn[f"attn_up_{lvl}_{i}"] = self.up_attn[attn_key(lvl, i)](x, text_embeddings)
             if lvl > 0:
                 x = F.interpolate(x, scale_factor=2.0, mode="nearest")  # (B, c, 2h, 2w)
         out = self.conv_out(F.silu(self.norm_out(x)))  # (B, 3, H, W)

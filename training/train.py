@@ -55,6 +55,7 @@ class TrainConfig:
     data_workers: int = 0  # >0: render batches in this many processes (a GPU outruns one CPU core)
     ckpt_every_s: float = 180.0  # checkpoint every this many seconds of wall time
     log_every: int = 10  # log a JSON line every this many steps
+    init_from: str = ""  # fine-tuning: a run dir or ckpt.pt whose EMA weights start this run ("" = from scratch)
 
 
 PRESETS = {
@@ -63,6 +64,16 @@ PRESETS = {
     "smoke": TrainConfig(preset="smoke", steps=30, batch_size=8, warmup=5, ckpt_every_s=1e9, log_every=5),
     # the shipped model: the default recipe on one GPU, bigger batches and many more steps; --steps is set
     # from a short timing run so that it fits the GPU time we have (see training/README.md)
+    # the shipped model: the `gpu` run (rebuilt with import_onnx.py) fine-tuned on CPU without the 8x8
+    # cross-attentions of the middle block and the up path, whose blurry maps dragged the summed DAAM
+    # map down; the 16x16 pair and the 8x8 down-path attention (sharpest for shape words) remain
+    "finetune": TrainConfig(preset="finetune", model=ModelConfig(up_attn_levels=(1,), mid_attn=0),
+                            init_from="training/runs/shipped", steps=1200, lr=3e-4, min_lr=3e-5, warmup=50,
+                            ckpt_every_s=120.0),
+    # experiment: as finetune, plus a second cross-attention at 16x16 on both paths
+    "finetune2x16": TrainConfig(preset="finetune2x16", model=ModelConfig(attn_levels=(1, 1, 2), up_attn_levels=(1, 1),
+                                mid_attn=0), init_from="training/runs/shipped", steps=1500, lr=3e-4, min_lr=3e-5,
+                                warmup=50, ckpt_every_s=120.0),
     "gpu": TrainConfig(preset="gpu", device="cuda", batch_size=128, steps=12000, warmup=500, lr=1e-3,
                        ckpt_every_s=60.0, log_every=100, threads=4, data_workers=12),
 }
@@ -154,6 +165,35 @@ def load_model(run, which="ema"):
 
 # -----------------------------------------------------------------------------
 
+def init_weights(model, ema, source, quiet=False):
+    """Start model and ema from the EMA weights of another run (fine-tuning). Parameters the new config
+    no longer has are dropped, new ones keep their fresh init (new cross-attentions with a zero output
+    projection); both lists are printed. Returns what the
+    source run was (preset, steps, wall time), for the manifest."""
+    path = source if source.endswith(".pt") else find_checkpoint(source)
+    if path is None:
+        raise FileNotFoundError(f"init_from: no checkpoint in {source}")
+    src = load_checkpoint(path)
+    own = model.state_dict()
+    keep = {k: v for k, v in src["ema"].items() if k in own and own[k].shape == v.shape}
+    dropped = sorted(set(src["ema"]) - set(keep))
+    fresh = sorted(set(own) - set(keep))
+    own.update(keep)
+    for k in fresh:  # a new cross-attention starts as the identity (x + 0), so the fine-tune starts
+        if "_attn." in k and ".out." in k:  # from exactly the source model's function
+            own[k] = torch.zeros_like(own[k])
+    model.load_state_dict(own)
+    ema.load_state_dict(own)
+    scfg = config_from_dict(src["config"])
+    base = dict(src.get("base") or {}, preset=scfg.preset, steps=src["step"], batchSize=scfg.batch_size,
+                wallTimeMinutes=round(src["elapsed"] / 60, 1), checkpoint=os.path.relpath(path))
+    if not quiet:
+        print(f"fine-tuning from {path} (step {src['step']}): {len(keep)} tensors kept, "
+              f"dropped {len(dropped)} ({', '.join(sorted({k.rsplit('.', 2)[0] for k in dropped})) or '-'}), "
+              f"fresh {len(fresh)}", flush=True)
+    return base
+
+
 def _batch_for_step(args):
     cfg, i = args
     return scenes.sample_batch(cfg.batch_size, np.random.default_rng((cfg.seed, i)), p_two=cfg.p_two)
@@ -177,16 +217,18 @@ def train(cfg, out, max_steps=None, quiet=False):
     ema = copy.deepcopy(model).requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.99))
     rng = np.random.default_rng(cfg.seed)
-    step, elapsed, losses = 0, 0.0, []
+    step, elapsed, losses, base = 0, 0.0, [], None  # base: the run this one fine-tunes, if any
     if ck is not None:
         model.load_state_dict(ck["model"])
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["optimizer"])
         rng.bit_generator.state = ck["numpy_rng"]
         torch.set_rng_state(ck["torch_rng"])
-        step, elapsed, losses = ck["step"], ck["elapsed"], ck["losses"]
+        step, elapsed, losses, base = ck["step"], ck["elapsed"], ck["losses"], ck.get("base")
         if not quiet:
             print(f"resumed from {path} at step {step} ({elapsed / 60:.1f} min so far)", flush=True)
+    elif cfg.init_from:
+        base = init_weights(model, ema, cfg.init_from, quiet)
     elif not quiet:
         print(f"text encoder {count_params(model.text):,} params, unet {count_params(model.unet):,} params",
               flush=True)
@@ -195,7 +237,7 @@ def train(cfg, out, max_steps=None, quiet=False):
         save_checkpoint(dict(step=step, model=model.state_dict(), ema=ema.state_dict(),
                              optimizer=opt.state_dict(), numpy_rng=rng.bit_generator.state,
                              torch_rng=torch.get_rng_state(), config=dataclasses.asdict(cfg),
-                             elapsed=elapsed, losses=losses), out)
+                             elapsed=elapsed, losses=losses, base=base), out)
 
     empty = torch.tensor(scenes.tokenize(""), dtype=torch.long)  # (T,) the unconditional prompt
     pool = None
@@ -280,6 +322,7 @@ def main():
     ap.add_argument("--max-steps", type=int, default=None, help="stop after this many steps in this process")
     ap.add_argument("--device", default=None, help="override the preset's device (cpu, cuda)")
     ap.add_argument("--ckpt-every", type=float, default=None, help="override the checkpoint interval (seconds)")
+    ap.add_argument("--init-from", default=None, help="override the run (or ckpt.pt) a fine-tune starts from")
     args = ap.parse_args()
     cfg = copy.deepcopy(PRESETS[args.preset])
     if args.steps is not None:
@@ -288,6 +331,8 @@ def main():
         cfg.device = args.device
     if args.ckpt_every is not None:
         cfg.ckpt_every_s = args.ckpt_every
+    if args.init_from is not None:
+        cfg.init_from = args.init_from
     try:
         train(cfg, args.out, max_steps=args.max_steps)
     except CorruptCheckpoint as e:

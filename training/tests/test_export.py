@@ -11,14 +11,6 @@ CONTRACT_KEYS = ["name", "version", "license", "description", "image", "tokenize
                  "embeddingDim", "scheduler", "defaults", "attention", "training"]
 
 
-@pytest.fixture(scope="module")
-def package(smoke_run, tmp_path_factory):
-    out = str(tmp_path_factory.mktemp("pkg"))
-    fixtures = str(tmp_path_factory.mktemp("fixtures"))
-    man = export.export(smoke_run, out, fixtures, quiet=True)
-    return out, fixtures, man
-
-
 def test_manifest(package):
     out, _, man = package
     assert json.load(open(os.path.join(out, "manifest.json"))) == man

@@ -66,3 +66,15 @@ def test_phrase_scoped_self_attention(model):
 def test_timestep_embedding():
     e = timestep_embedding(torch.tensor([0.0, 1000.0]), 128)
     assert e.shape == (2, 128) and torch.allclose(e[0, :64], torch.zeros(64)) and torch.allclose(e[0, 64:], torch.ones(64))
+
+
+def test_attention_levels_are_configurable():
+    """The shipped fine-tune keeps cross-attention at 16x16 (down, up) and 8x8 (down) only."""
+    m = TextToImage(ModelConfig(up_attn_levels=(1,), mid_attn=0)).eval()
+    layout = m.unet.attention_layout()
+    assert [(n, r) for n, _, _, _, r in layout] == [("attn_down_1_0", (16, 16)), ("attn_down_2_0", (8, 8)),
+                                                    ("attn_up_1_0", (16, 16))]
+    ids = torch.tensor(scenes.tokenize_batch(["a red circle in the center"]))
+    with torch.no_grad():
+        _, attn = m.unet(torch.randn(1, 3, 32, 32), torch.tensor([500.0]), m.text(ids))
+    assert list(attn) == [n for n, *_ in layout]

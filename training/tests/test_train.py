@@ -91,3 +91,28 @@ def test_survives_sigkill(tmp_path):
     assert r.returncode == 0, r.stderr
     assert f"resumed from" in r.stdout
     assert train.load_checkpoint(ckpt)["step"] == 30
+
+
+def test_fine_tune_starts_from_another_run(tmp_path):
+    """init_from copies the source run's EMA weights, drops the modules the new config removes, and the
+    checkpoint names the run it started from (resuming keeps that record)."""
+    base_cfg = tiny()
+    base = str(tmp_path / "base")
+    train.train(base_cfg, base, quiet=True)
+    ft = copy.deepcopy(base_cfg)
+    ft.preset, ft.init_from, ft.steps = "finetune", base, 3
+    ft.model = ModelConfig(text_dim=32, text_layers=1, channels=(8, 16, 32), time_dim=32, up_attn_levels=(1,),
+                           mid_attn=0)
+    out = str(tmp_path / "ft")
+    src = train.load_checkpoint(os.path.join(base, "ckpt.pt"))["ema"]
+    model, ema = (train.TextToImage(ft.model) for _ in range(2))
+    info = train.init_weights(model, ema, base, quiet=True)
+    assert info["preset"] == "smoke" and info["steps"] == 8
+    own = model.state_dict()
+    assert not any(k.startswith(("unet.mid_attn.", "unet.up_attn.2.")) for k in own)
+    for k, v in own.items():
+        assert torch.equal(v, src[k]), k
+    assert train.train(ft, out, max_steps=2, quiet=True) == 2
+    assert train.train(ft, out, quiet=True) == 3  # resumed: base is kept from the checkpoint
+    ck = train.load_checkpoint(os.path.join(out, "ckpt.pt"))
+    assert ck["base"]["preset"] == "smoke" and ck["base"]["steps"] == 8
