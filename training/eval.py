@@ -12,9 +12,10 @@ two-object prompts pairing a held-out triple with another object on the opposite
 "heldOut" group. A control group of prompts built only from seen triples (their exact captions may have
 occurred in training) is reported next to it; "all" pools both.
 
-Checker. Background = median of the border pixels; a pixel belongs to the palette colour nearest to it
-if that is nearer than the background and within 0.3 (RGB in [0, 1]). A named object = the largest
-4-connected component of its colour's pixels (>= 4 px). Shape: the object's soft coverage (projection of
+Checker. Background = median of the border pixels; a pixel belongs to the palette colour whose
+background->colour segment it lies nearest to (within 0.3, RGB in [0, 1]) when it covers at least half
+of the pixel (a >= 0.5, as scenes.py defines masks; the TypeScript checker does the same). A named
+object = the largest 8-connected component of its colour's pixels (>= 4 px). Shape: the object's soft coverage (projection of
 pixel - background on colour - background, within one pixel of the component) is compared with a circle,
 a square and a triangle of the same area and centroid, rendered like the training world; the nearest (L1)
 wins. Position from the centroid: single objects -> nearest of the 5 centres; in
@@ -29,6 +30,11 @@ Metrics (per seed set, then mean and range):
   mIoU       DAAM: each layer's cross-attention averaged over heads, bilinear-upsampled to 32x32, summed
              over layers and steps, min-max normalised per word, thresholded at 0.4, IoU against the
              pixels of the object the word names (objects the checker found); per word class.
+             Over all layers (the headline figure, what the explorer shows by default), over each
+             layer alone (miou_<kind>@<layer>), and over DAAM's own layer set (miou_<kind>@daam_layers):
+             the reference implementation (castorini/daam, trace.py) leaves out the middle block's
+             cross-attention and the lowest-resolution maps (its hooker skips factor 8, i.e. 8x8 of a
+             64x64 latent); that is the set behind the paper's 58.8-64.8 noun mIoU on Stable Diffusion.
 """
 
 import argparse
@@ -102,7 +108,8 @@ def prompt_list(seed=2024):
 # checker
 
 def components(mask):
-    """4-connected components of a bool (H, W) mask -> list of index arrays (ys, xs), largest first."""
+    """8-connected components of a bool (H, W) mask -> list of index arrays (ys, xs), largest first.
+    (8-connected: an antialiased diagonal edge keeps a thin shape in one piece.)"""
     H, W = mask.shape
     seen = np.zeros_like(mask)
     comps = []
@@ -115,10 +122,12 @@ def components(mask):
             y, x = stack.pop()
             ys.append(y)
             xs.append(x)
-            for ny, nx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
-                if 0 <= ny < H and 0 <= nx < W and mask[ny, nx] and not seen[ny, nx]:
-                    seen[ny, nx] = True
-                    stack.append((ny, nx))
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    ny, nx = y + dy, x + dx
+                    if 0 <= ny < H and 0 <= nx < W and mask[ny, nx] and not seen[ny, nx]:
+                        seen[ny, nx] = True
+                        stack.append((ny, nx))
         comps.append((np.array(ys), np.array(xs)))
     comps.sort(key=lambda c: -len(c[0]))
     return comps
@@ -126,15 +135,23 @@ def components(mask):
 
 def colour_labels(img):
     """img float (3, H, W) in [-1, 1] -> (labels int (H, W): palette index per pixel, -1 for background or
-    unclear; rgb (H, W, 3) in [0, 1]; background colour (3,))."""
+    unclear; rgb (H, W, 3) in [0, 1]; background colour (3,)).
+    A pixel is a blend a*colour + (1-a)*background (shapes are antialiased): project it on the segment
+    from the background to each palette colour, take the colour it lies closest to (residual <= 0.3), and
+    label it when its coverage a >= 0.5 -- the definition of an object's mask in scenes.py, so a clean
+    render's labels give back its true masks. Mirrors src/cli/eval/segment.ts."""
     rgb = np.clip((img + 1) / 2, 0, 1).transpose(1, 2, 0)  # (H, W, 3)
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])  # (4W, 3)
     bg = np.median(border, axis=0)
-    d_pal = np.linalg.norm(rgb[:, :, None] - scenes.PALETTE[None, None], axis=-1)  # (H, W, 6)
-    d_bg = np.linalg.norm(rgb - bg, axis=-1)  # (H, W)
-    k = d_pal.argmin(-1)
-    dk = d_pal.min(-1)
-    return np.where((dk < d_bg) & (dk < 0.3), k, -1), rgb, bg
+    d = scenes.PALETTE - bg  # (6, 3) background -> colour
+    p = rgb - bg  # (H, W, 3)
+    a = np.clip((p @ d.T) / (d * d).sum(1), 0, 1)  # (H, W, 6) coverage of each colour
+    resid = np.linalg.norm(p[:, :, None] - a[..., None] * d[None, None], axis=-1)  # (H, W, 6)
+    k = resid.argmin(-1)
+    cov = np.take_along_axis(a, k[..., None], -1)[..., 0]
+    saturated = rgb.max(-1) - rgb.min(-1) >= 0.15  # greys and the background are never an object
+    ok = saturated & (resid.min(-1) <= 0.3) & (cov >= 0.5)
+    return np.where(ok, k, -1), rgb, bg
 
 
 def dilate(mask):
@@ -238,6 +255,13 @@ def generate(model, captions, seed, steps=25, guidance=4.0):
     return x.clamp(-1, 1), heat
 
 
+def daam_layers(layout):
+    """Names of the layers DAAM's reference implementation would aggregate: not the middle block, not
+    the lowest resolution. layout: UNet.attention_layout()."""
+    lowest = min(h * w for *_, (h, w) in layout)
+    return [n for n, place, _, _, (h, w) in layout if place != "mid" and h * w > lowest]
+
+
 def word_iou(heat, mask):
     """heat (32, 32) summed map of one word; mask bool (32, 32) -> IoU of the tau-thresholded map."""
     lo, hi = heat.min(), heat.max()
@@ -255,6 +279,8 @@ def score(model, prompts, seed, steps, guidance):
     imgs, layers = generate(model, captions, seed, steps, guidance)
     layers = {k: v.numpy() for k, v in layers.items()}
     imgs, heat = imgs.numpy(), sum(layers.values())  # (B, T, 32, 32): all layers
+    ref = daam_layers(model.unet.attention_layout())
+    heat_ref = sum(layers[n] for n in ref) if ref else None  # (B, T, 32, 32): DAAM's layer set
     rows = []
     for i, (cap, objs, held) in enumerate(prompts):
         r = check(imgs[i], objs)
@@ -270,6 +296,8 @@ def score(model, prompts, seed, steps, guidance):
                 ious.append((KIND_OF[w], word_iou(heat[i, t + 1], mask)))
                 for name, h in layers.items():  # each layer alone, for the explorer's layer picker
                     ious.append((f"{KIND_OF[w]}@{name}", word_iou(h[i, t + 1], mask)))
+                if heat_ref is not None:
+                    ious.append((f"{KIND_OF[w]}@daam_layers", word_iou(heat_ref[i, t + 1], mask)))
         rows.append(dict(caption=cap, n=len(objs), held_out=held, all_right=r["all_right"],
                          binding=r.get("binding"), place=[p["place"] for p in r["per"]], ious=ious))
     return rows, imgs
@@ -336,6 +364,7 @@ def evaluate(run, seeds=3, steps=25, guidance=4.0, quiet=False, write=True):
         "range": {k: _range([p[k] for p in per_seed]) for k in keys if "@" not in k},
         "heldOut": {k: v for k, v in summarise(held).items() if not k.startswith("miou_") or k.endswith("_heldOut")},
         "targets": TARGETS,
+        "daamLayers": daam_layers(model.unet.attention_layout()),
         "command": f"python3 training/eval.py --run {run} --seeds {seeds}",
         "wallSeconds": round(time.time() - t0, 1),
     }
@@ -373,7 +402,10 @@ def print_table(res, prompts):
         print(f"  {kind:<20}{fmt(m[f'miou_{kind}_all']):>8}{fmt(m[f'miou_{kind}_single']):>8}"
               f"{fmt(m[f'miou_{kind}_two']):>8}{fmt(h[f'miou_{kind}_heldOut']):>10}"
               f"{fmt(TARGETS.get('miou_' + kind)):>8}")
-    layers = [k.split("@")[1] for k in m if k.startswith("miou_colour@")]
+    layers = [k.split("@")[1] for k in m if k.startswith("miou_colour@") and not k.endswith("@daam_layers")]
+    if "miou_colour@daam_layers" in m:
+        print(f"  DAAM's layer set ({', '.join(res.get('daamLayers', []))}): colour "
+              f"{fmt(m['miou_colour@daam_layers'])}, shape {fmt(m.get('miou_shape@daam_layers'))}")
     if layers:
         print(f"{'one layer alone':<22}" + "".join(f"{n[5:]:>12}" for n in layers))
         for kind in ("colour", "shape"):

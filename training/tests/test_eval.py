@@ -39,3 +39,27 @@ def test_word_iou():
     mask[:] = False
     mask[20:28, 20:28] = True
     assert ev.word_iou(heat, mask) == 0.0
+
+
+def test_checker_masks_match_the_true_masks_of_clean_renders():
+    """On rendered training scenes the checker's object mask is the scenes.py mask (coverage >= 0.5) up
+    to the colour jitter at edge pixels, and it reads every object's colour and shape right."""
+    import numpy as np
+    b = scenes.sample_batch(120, np.random.default_rng(5), p_two=0.8)
+    ious, shapes = [], []
+    for i in range(len(b.captions)):
+        found = ev.find_objects(b.image[i])
+        for o in range(b.n_obj[i]):
+            f = found.get(scenes.COLOUR_NAMES[b.obj["colour"][i, o]])
+            assert f is not None, b.captions[i]
+            truth = b.obj_mask[i, o]
+            ious.append((f["mask"] & truth).sum() / (f["mask"] | truth).sum())
+            shapes.append(f["shape"] == scenes.SHAPES[b.obj["shape"][i, o]])
+    assert np.mean(ious) >= 0.95 and np.mean(shapes) >= 0.95
+
+
+def test_daam_layer_set_leaves_out_mid_and_lowest_resolution():
+    layout = [("attn_down_1_0", "down", 1, 0, (16, 16)), ("attn_down_2_0", "down", 2, 0, (8, 8)),
+              ("attn_mid_0_0", "mid", 0, 0, (8, 8)), ("attn_up_1_0", "up", 1, 0, (16, 16))]
+    assert ev.daam_layers(layout) == ["attn_down_1_0", "attn_up_1_0"]
+    assert ev.daam_layers(layout[:1]) == []

@@ -1,12 +1,13 @@
 /**
  * One eval sample: generate the prompt with the real engine, check the image, and score each named
  * word's DAAM heatmap (all steps, layers and heads, image resolution, min–max) against the mask of
- * the object the checker found for it.
+ * the object the checker found for it; the same over DAAM's own layer set (`daam-layers.ts`).
  */
 import { aggregateAttention } from '../../attention/aggregate.ts';
 import type { GenerationRecord } from '../../attention/record.ts';
 import type { Generator } from '../../model/generator.ts';
 import { inspectScene } from './checker.ts';
+import { daamLayerIndices } from './daam-layers.ts';
 import { fromModelRange } from './image.ts';
 import { heatmapIoU, TAU } from './iou.ts';
 import { isHeldOut, type EvalPrompt, type Triple } from './prompts.ts';
@@ -28,6 +29,8 @@ export interface WordOutcome {
   object: number;
   /** Null when the object was not found (no mask to compare with). */
   iou: number | null;
+  /** The same over DAAM's layer set; null also when the model has no layer in that set. */
+  iouDaamLayers: number | null;
 }
 
 export interface SampleOutcome {
@@ -77,15 +80,19 @@ export function scoreRecord(
   const img = fromModelRange(record.final, width, height, range);
   const { checks, unnamed } = inspectScene(img, p.objects);
   const words = scoredWords(record.words, s.separator);
-  const maps =
+  const daamLayers = daamLayerIndices(record.layers);
+  const mapsOver = (layers: number[] | undefined) =>
     words.length === 0
       ? []
       : aggregateAttention(record, {
           tokenPositions: words.map((w) => w.tokenPosition),
           steps: { kind: 'all' },
+          layers,
           resolution: [height, width],
           normalize: 'minmax',
         }).maps;
+  const maps = mapsOver(undefined);
+  const mapsDaam = daamLayers.length > 0 ? mapsOver(daamLayers) : [];
   return {
     id: p.id,
     twoObject: p.objects.length === 2,
@@ -106,11 +113,13 @@ export function scoreRecord(
     words: words.map((w, k) => {
       const mask = checks[w.object]?.found?.mask;
       const map = maps[k]?.data;
+      const mapDaam = mapsDaam[k]?.data;
       return {
         word: w.word,
         wordClass: w.wordClass,
         object: w.object,
         iou: mask && map ? heatmapIoU(map, mask, TAU) : null,
+        iouDaamLayers: mask && mapDaam ? heatmapIoU(mapDaam, mask, TAU) : null,
       };
     }),
   };

@@ -93,6 +93,16 @@ function definitions(): FigureDef[] {
       });
     }
   }
+  for (const cls of ['colour', 'shape'] as const) {
+    defs.push({
+      id: `mIoU.${cls}.daamLayers`,
+      label: `  mIoU ${cls}, DAAM's layer set (no mid, no lowest resolution)`,
+      sel: (s) =>
+        s.words
+          .filter((w) => w.wordClass === cls && w.iouDaamLayers !== null)
+          .map((w) => w.iouDaamLayers as number),
+    });
+  }
   return defs;
 }
 

@@ -99,7 +99,15 @@ describe('figures', () => {
     heldOut: false,
     objects: ok.map((o) => ({ colourOk: true, shapeOk: o, positionOk: o, ok: o, seen: null })),
     unnamed: [],
-    words: [{ word: 'red', wordClass: 'colour', object: 0, iou: ok[0] ? 0.6 : 0.2 }],
+    words: [
+      {
+        word: 'red',
+        wordClass: 'colour',
+        object: 0,
+        iou: ok[0] ? 0.6 : 0.2,
+        iouDaamLayers: ok[0] ? 0.7 : 0.3,
+      },
+    ],
     ms: 1,
     ...opts,
   });
@@ -117,6 +125,7 @@ describe('figures', () => {
     expect(byId.get('two.fullyRight')?.perSet).toEqual([1, 0]);
     expect(byId.get('placement')?.perSet[0]).toBeCloseTo(3 / 4);
     expect(byId.get('mIoU.colour')?.perSet[0]).toBeCloseTo((0.6 + 0.2 + 0.6) / 3);
+    expect(byId.get('mIoU.colour.daamLayers')?.perSet[0]).toBeCloseTo((0.7 + 0.3 + 0.7) / 3);
     // No held-out prompt in either set: NaN, not a fake 0.
     expect(Number.isNaN(byId.get('mIoU.colour.heldOut')?.mean)).toBe(true);
   });
