@@ -2,7 +2,10 @@
 Rebuild a trainable PyTorch checkpoint from an exported model package, so a shipped model can be
 evaluated or fine-tuned on a machine that never had its training run directory:
 
-    /usr/bin/python3 training/import_onnx.py --package public/models/scenes --out training/runs/shipped
+    /usr/bin/python3 training/import_onnx.py --package public/models/scenes --out training/runs/imported
+
+The shipped model is a fine-tune of the `gpu` run, whose run directory did not survive; its package is
+in git history (see training/README.md for the commands that rebuild training/runs/gpu from it).
 
 The ONNX graphs keep most parameters under their PyTorch names; the exporter folds the rest into
 anonymous initializers (Linear weights become transposed MatMul constants, GroupNorm's affine becomes
@@ -129,7 +132,6 @@ def main():
     ap.add_argument("--golden", default="test/fixtures/golden.json",
                     help="golden fixture written with the package; the rebuilt model must match it")
     ap.add_argument("--out", required=True, help="run directory to write ckpt.pt into")
-    ap.add_argument("--preset", default="default", help="training preset recorded in the checkpoint")
     args = ap.parse_args()
     model, cfg, manifest = rebuild(args.package)
     diffs = check_against_golden(model, args.golden)
@@ -137,10 +139,13 @@ def main():
     print(json.dumps({k: f"{v:.2e}" for k, v in diffs.items()}))
     if worst > 1e-4:
         sys.exit(f"error: rebuilt model differs from {args.golden} by {worst:.2e} (> 1e-4)")
-    tcfg = dataclasses.replace(PRESETS[args.preset], model=cfg)
+    # the checkpoint describes the run that made the package (preset, batch), as the manifest says
+    t = manifest.get("training", {})
+    preset = t.get("preset", "default")
+    tcfg = dataclasses.replace(PRESETS.get(preset, PRESETS["default"]), preset=preset, model=cfg,
+                               batch_size=int(t.get("batchSize", PRESETS["default"].batch_size)))
     os.makedirs(args.out, exist_ok=True)
     sd = model.state_dict()
-    t = manifest.get("training", {})
     save_checkpoint(dict(step=int(t.get("steps", 0)), model=sd, ema=sd, optimizer=None, numpy_rng=None,
                          torch_rng=torch.get_rng_state(), config=dataclasses.asdict(tcfg),
                          elapsed=float(t.get("wallTimeMinutes", 0)) * 60, losses=[],

@@ -62,20 +62,20 @@ PRESETS = {
     "default": TrainConfig(),
     # tiny run for tests: same architecture and contract, a handful of small steps
     "smoke": TrainConfig(preset="smoke", steps=30, batch_size=8, warmup=5, ckpt_every_s=1e9, log_every=5),
-    # the shipped model: the default recipe on one GPU, bigger batches and many more steps; --steps is set
-    # from a short timing run so that it fits the GPU time we have (see training/README.md)
-    # the shipped model: the `gpu` run (rebuilt with import_onnx.py) fine-tuned on CPU without the 8x8
-    # cross-attentions of the middle block and the up path, whose blurry maps dragged the summed DAAM
-    # map down; the 16x16 pair and the 8x8 down-path attention (sharpest for shape words) remain
-    "finetune": TrainConfig(preset="finetune", model=ModelConfig(up_attn_levels=(1,), mid_attn=0),
-                            init_from="training/runs/shipped", steps=1200, lr=3e-4, min_lr=3e-5, warmup=50,
-                            ckpt_every_s=120.0),
-    # experiment: as finetune, plus a second cross-attention at 16x16 on both paths
-    "finetune2x16": TrainConfig(preset="finetune2x16", model=ModelConfig(attn_levels=(1, 1, 2), up_attn_levels=(1, 1),
-                                mid_attn=0), init_from="training/runs/shipped", steps=1500, lr=3e-4, min_lr=3e-5,
-                                warmup=50, ckpt_every_s=120.0),
+    # the base of the shipped model: the default recipe on one GPU, bigger batches and many more steps;
+    # --steps is set from a short timing run so that it fits the GPU time we have (see training/README.md)
     "gpu": TrainConfig(preset="gpu", device="cuda", batch_size=128, steps=12000, warmup=500, lr=1e-3,
                        ckpt_every_s=60.0, log_every=100, threads=4, data_workers=12),
+    # the shipped model: the `gpu` run (training/runs/gpu; rebuilt from its package with import_onnx.py
+    # when only the package is left) fine-tuned on CPU without the 8x8 cross-attentions of the middle
+    # block and the up path, whose blurry maps dragged the summed DAAM map down; the 16x16 pair and the
+    # 8x8 down-path attention (sharpest for shape words) remain
+    "finetune": TrainConfig(preset="finetune", model=ModelConfig(up_attn_levels=(1,), mid_attn=0),
+                            init_from="training/runs/gpu", steps=1200, lr=3e-4, min_lr=3e-5, warmup=50,
+                            ckpt_every_s=120.0),
+    # experiment: the finetune architecture trained from scratch with the default CPU recipe
+    "scratch-pruned": TrainConfig(preset="scratch-pruned", model=ModelConfig(up_attn_levels=(1,), mid_attn=0),
+                                  threads=1),
 }
 
 
@@ -185,8 +185,12 @@ def init_weights(model, ema, source, quiet=False):
     model.load_state_dict(own)
     ema.load_state_dict(own)
     scfg = config_from_dict(src["config"])
-    base = dict(src.get("base") or {}, preset=scfg.preset, steps=src["step"], batchSize=scfg.batch_size,
+    base = dict(preset=scfg.preset, steps=src["step"], batchSize=scfg.batch_size, device=scfg.device,
                 wallTimeMinutes=round(src["elapsed"] / 60, 1), checkpoint=os.path.relpath(path))
+    if src.get("base"):  # the source was itself a fine-tune: keep the whole lineage
+        base["fineTunedFrom"] = src["base"]
+    if src.get("imported_from"):
+        base["rebuiltFromPackage"] = True
     if not quiet:
         print(f"fine-tuning from {path} (step {src['step']}): {len(keep)} tensors kept, "
               f"dropped {len(dropped)} ({', '.join(sorted({k.rsplit('.', 2)[0] for k in dropped})) or '-'}), "

@@ -3,7 +3,9 @@
  * transferred step buffers, cancellation, a new generation replacing a running one, and load
  * errors arriving as ModelLoadError with the file named.
  */
+import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ModelManifest } from '../../src/model/manifest-types.ts';
 import { useBrowserSession } from './harness.ts';
 import type { WorkerTestResult } from './pages/worker-generator.ts';
 
@@ -25,12 +27,16 @@ describe('WorkerGenerator in Chromium', () => {
     expect(r.ep).toMatchObject({ name: 'wasm', threads: 2 });
   });
 
-  it('streams begin and one step event per step, with transferred attention', () => {
+  it('streams begin and one step event per step, with transferred attention', async () => {
+    // every attention output of the manifest arrives each step; the first one is [heads, h*w, T]
+    const { attention } = JSON.parse(
+      await readFile('public/models/scenes/manifest.json', 'utf8'),
+    ) as ModelManifest;
+    const first = attention[0]!;
+    const size = first.heads * first.resolution[0] * first.resolution[1] * 20;
     expect(r.events).toEqual([
       'begin:13',
-      'step:0:1/3:6:20480',
-      'step:1:2/3:6:20480',
-      'step:2:3/3:6:20480',
+      ...[0, 1, 2].map((i) => `step:${i}:${i + 1}/3:${attention.length}:${size}`),
     ]);
     expect(r.complete).toBe(true);
     expect(r.steps).toBe(3);

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeNpy } from '../../../src/attention/npy.ts';
 import { main } from '../../../src/cli/main.ts';
+import type { ModelManifest } from '../../../src/model/manifest-types.ts';
 
 const run = promisify(execFile);
 let out = '';
@@ -86,17 +87,21 @@ describe('wordlight generate (process)', () => {
     expect(Math.min(...first)).toBeCloseTo(0, 5);
     expect(Math.max(...first)).toBeCloseTo(1, 5);
 
+    // one file per attention output of the manifest, [steps, heads, h*w, T]
+    const manifest = JSON.parse(
+      await readFile('public/models/scenes/manifest.json', 'utf8'),
+    ) as ModelManifest;
     const files = (await readdir(join(dir, 'attention'))).sort();
-    expect(files).toEqual([
-      'attn_down_1_0.npy',
-      'attn_down_2_0.npy',
-      'attn_mid_0_0.npy',
-      'attn_mid_0_1.npy',
-      'attn_up_1_0.npy',
-      'attn_up_2_0.npy',
-    ]);
-    expect((await npy(join(dir, 'attention', 'attn_down_1_0.npy'))).shape).toEqual([3, 4, 256, 20]); // [steps, heads, h*w, T]
-    expect((await npy(join(dir, 'attention', 'attn_mid_0_1.npy'))).shape).toEqual([3, 4, 64, 20]);
+    expect(files).toEqual(manifest.attention.map((a) => `${a.output}.npy`).sort());
+    for (const a of manifest.attention) {
+      const [h, w] = a.resolution;
+      expect((await npy(join(dir, 'attention', `${a.output}.npy`))).shape).toEqual([
+        3,
+        a.heads,
+        h * w,
+        20,
+      ]);
+    }
 
     const record = JSON.parse(await readFile(join(dir, 'record.json'), 'utf8')) as Record<
       string,
