@@ -192,7 +192,8 @@ def manifest(model, cfg, ck, run):
             "device": cfg.device,
             # a fine-tuned run names the run it started from (preset, steps, batch, wall time)
             "fineTunedFrom": ck.get("base"),
-            "modelConfig": dataclasses.asdict(cfg.model),
+            "modelConfig": {k: list(v) if isinstance(v, tuple) else v  # as JSON reads it back
+                            for k, v in dataclasses.asdict(cfg.model).items()},
             "finalLoss": round(float(np.mean(losses[-100:])), 5) if losses else None,
             "parameters": {"textEncoder": count_params(model.text), "unet": count_params(model.unet)},
             "grammar": scenes.GRAMMAR,

@@ -28,8 +28,9 @@ def test_manifest(package):
     assert tr["preset"] == "smoke" and tr["steps"] == 30 and tr["batchSize"] == 8
     assert tr["heldOut"] == [list(h) for h in scenes.HELD_OUT]
     assert set(tr["parameters"]) == {"textEncoder", "unet"} and tr["finalLoss"] > 0
-    for k in ("grammar", "objective", "textEncoderNote", "wallTimeMinutes", "eval"):
+    for k in ("grammar", "objective", "textEncoderNote", "wallTimeMinutes", "eval", "device", "fineTunedFrom"):
         assert k in tr
+    assert tr["modelConfig"]["channels"] == [32, 64, 128] and tr["fineTunedFrom"] is None
 
 
 def test_onnx_graphs(package):
