@@ -4,7 +4,8 @@
  * Speed rule: after the first frame nothing here allocates. Textures are pooled by size and their
  * typed-array buffers are reused: a hover copies a few hundred floats into an existing map buffer
  * and flags it for upload (texSubImage2D); a scrub does the same for the image. Draws are
- * coalesced into one microtask, so many state changes in one task draw once.
+ * coalesced into one microtask, so many state changes in one task draw once. The drawing buffer
+ * keeps the view's size: previews on slow rasterisers draw into a smaller viewport (preview.ts).
  */
 import {
   DataTexture,
@@ -28,6 +29,7 @@ import {
   type OverlayParams,
 } from './overlay-types.ts';
 import { colormapLutRgba, isColormapName } from './colormaps.ts';
+import { cornerStretch, FrameCosts } from './preview.ts';
 
 export interface OverlayRendererOptions {
   /** Keep the drawing buffer after compositing so tests can read the canvas back. */
@@ -36,8 +38,6 @@ export interface OverlayRendererOptions {
   progressive?: boolean;
 }
 
-/** A preview frame should cost at most this much GPU time (a 16 ms frame, with room to spare). */
-const PREVIEW_BUDGET_MS = 6;
 /** The full-resolution redraw follows once changes have stopped for this long. */
 const REFINE_DELAY_MS = 150;
 
@@ -79,11 +79,13 @@ export class OverlayRenderer {
   #frameRequested = false;
   #fullWidth = 1;
   #fullHeight = 1;
-  #fullFrameMs: number | null = null;
+  readonly #costs = new FrameCosts(Object.keys(MODE_INDEX).length);
+  /** Preview CSS per scale for the current view size (built once, not per frame). */
+  readonly #stretch = new Map<number, { transform: string; clipPath: string }>();
   #refineTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #progressive: boolean;
   readonly #pixel = new Uint8Array(4);
-  /** Scale of the drawing buffer used by the last draw (1 = full resolution, see #previewScale). */
+  /** Scale of the viewport used by the last draw (1 = full resolution; < 1 = a preview). */
   drawScale = 1;
   #disposed = false;
   /** Monotonic count of frames drawn; tests and the latency bench wait on it. */
@@ -235,25 +237,44 @@ export class OverlayRenderer {
 
   /** The view's size in device pixels: the full-resolution drawing buffer. */
   setSize(width: number, height: number): void {
-    this.#fullWidth = Math.max(1, Math.round(width));
-    this.#fullHeight = Math.max(1, Math.round(height));
+    const w = Math.max(1, Math.round(width));
+    const h = Math.max(1, Math.round(height));
+    if (w !== this.#fullWidth || h !== this.#fullHeight) this.#stretch.clear();
+    this.#fullWidth = w;
+    this.#fullHeight = h;
     this.requestRender();
   }
 
-  /** Resizes the drawing buffer (only when it changes) and tells the shader the view size. */
+  /**
+   * Sizes the drawing buffer to the full view (only when the view changes), then draws into its
+   * bottom-left `scale` corner: a preview is a smaller viewport, stretched over the canvas by CSS
+   * (see cornerStretch for why the buffer itself is not shrunk).
+   */
   #useBuffer(scale: number): void {
-    const w = Math.max(1, Math.round(this.#fullWidth * scale));
-    const h = Math.max(1, Math.round(this.#fullHeight * scale));
-    if (this.#canvas.width !== w || this.#canvas.height !== h) {
+    const fw = this.#fullWidth;
+    const fh = this.#fullHeight;
+    if (this.#canvas.width !== fw || this.#canvas.height !== fh) {
       this.renderer.setPixelRatio(1);
-      this.renderer.setSize(w, h, false);
+      this.renderer.setSize(fw, fh, false);
     }
+    const w = Math.max(1, Math.round(fw * scale));
+    const h = Math.max(1, Math.round(fh * scale));
+    this.renderer.setViewport(0, 0, w, h);
     const view = this.#uniform<number[]>('uViewSize').value;
     view[0] = w;
     view[1] = h;
     if (scale !== this.drawScale) {
-      // A reduced buffer is stretched by CSS: keep the pixelated image crisp while it is.
-      this.#canvas.style.imageRendering = scale < 1 && !this.#params.smooth ? 'pixelated' : '';
+      let css = this.#stretch.get(scale);
+      if (!css) {
+        css = cornerStretch(w / fw, h / fh);
+        this.#stretch.set(scale, css);
+      }
+      const style = this.#canvas.style;
+      style.transformOrigin = scale < 1 ? '0 100%' : '';
+      style.transform = css.transform;
+      style.clipPath = css.clipPath;
+      // Keep the pixelated image crisp while a preview is stretched.
+      style.imageRendering = scale < 1 && !this.#params.smooth ? 'pixelated' : '';
     }
     this.drawScale = scale;
   }
@@ -270,27 +291,29 @@ export class OverlayRenderer {
     queueMicrotask(this.#onRenderTask);
   }
 
+  /** The shader mode the next draw uses (MODE_INDEX), the key of its cost estimate. */
+  get #mode(): number {
+    return this.#uniform<number>('uMode').value;
+  }
+
+  /**
+   * Progressive drawing (src/render/preview.ts): when this mode's full frame is over the preview
+   * budget, draw a reduced preview now and the full frame REFINE_DELAY_MS after changes stop.
+   * Tests and export read full-resolution frames (readPixels).
+   */
   readonly #onRenderTask = (): void => {
     this.#frameRequested = false;
     if (this.#disposed) return;
-    const scale = this.#previewScale();
-    this.#draw(scale, scale === 1 && this.#fullFrameMs === null);
+    if (!this.#progressive) {
+      this.#draw(1, false);
+      return;
+    }
+    const mode = this.#mode;
+    const scale = this.#costs.scaleFor(mode);
+    // A full frame of a mode not measured yet is timed once, so its later draws know their cost.
+    this.#draw(scale, scale === 1 && this.#costs.ms(mode) === null);
     if (scale < 1) this.#scheduleRefine();
   };
-
-  /**
-   * Progressive drawing for slow (software) rasterisers. The shader's cost is per output pixel, and
-   * SwiftShader on a busy 2-core machine needs 40–90 ms for a 512² frame. When the last measured
-   * full-resolution frame took longer than the preview budget, a change is first drawn into a
-   * buffer of 1/2 or 1/4 the size (¼ or 1/16 of the pixels; CSS stretches it), then redrawn at full
-   * resolution once changes stop for REFINE_DELAY_MS. On a real GPU a full frame is far under the
-   * budget, so this never kicks in. Tests and export read full-resolution frames (readPixels).
-   */
-  #previewScale(): number {
-    const ms = this.#fullFrameMs;
-    if (!this.#progressive || ms === null || ms <= PREVIEW_BUDGET_MS) return 1;
-    return ms / 4 <= PREVIEW_BUDGET_MS ? 0.5 : 0.25;
-  }
 
   #scheduleRefine(): void {
     if (this.#refineTimer !== null) clearTimeout(this.#refineTimer);
@@ -310,16 +333,15 @@ export class OverlayRenderer {
     if (!measure) return;
     const gl = this.renderer.getContext();
     gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, this.#pixel);
-    const ms = performance.now() - t0;
-    this.#fullFrameMs = this.#fullFrameMs === null ? ms : 0.7 * this.#fullFrameMs + 0.3 * ms;
+    this.#costs.record(this.#mode, performance.now() - t0);
   }
 
-  /** Milliseconds a full-resolution frame takes here (moving average), null before the first. */
+  /** Milliseconds a full-resolution frame of the current mode takes here (moving average). */
   get fullFrameMs(): number | null {
-    return this.#fullFrameMs;
+    return this.#costs.ms(this.#mode);
   }
 
-  /** Draw now, synchronously, at the current buffer size. */
+  /** Draw now, synchronously, into the current viewport. */
   render(): void {
     this.renderer.render(this.#scene, this.#camera);
     this.frames++;

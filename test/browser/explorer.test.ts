@@ -219,6 +219,47 @@ describe('explorer', () => {
     await page.getByRole('radio', { name: 'x̂₀ predicted' }).check();
   });
 
+  it('previews a hover in a corner of the full-size buffer, then refines without CSS', async () => {
+    const r = await page.evaluate(async () => {
+      const renderer = window.__wordlight!.explorer.renderer!;
+      const canvas = renderer.renderer.domElement;
+      const nextFrame = () =>
+        new Promise<void>((resolve) => {
+          renderer.onFrame = () => {
+            renderer.onFrame = null;
+            resolve();
+          };
+        });
+      const look = () => ({
+        scale: renderer.drawScale,
+        size: [canvas.width, canvas.height],
+        transform: canvas.style.transform,
+        clipPath: canvas.style.clipPath,
+      });
+      const word = [...document.querySelectorAll('button[data-position]')].find(
+        (b) => b.textContent === 'blue',
+      )!;
+      const before = look();
+      let frame = nextFrame();
+      word.dispatchEvent(new PointerEvent('pointerenter'));
+      await frame;
+      const preview = look();
+      frame = nextFrame();
+      await frame; // the full-resolution refinement, once nothing changes
+      const refined = look();
+      word.dispatchEvent(new PointerEvent('pointerleave'));
+      return { before, preview, refined };
+    });
+    // SwiftShader (these tests) is far too slow for full frames on hover: a preview comes first.
+    expect(r.preview.scale).toBeLessThan(1);
+    // The drawing buffer is never resized for it (that reallocation cost milliseconds a hover).
+    expect(r.preview.size).toEqual(r.before.size);
+    expect(r.refined.size).toEqual(r.before.size);
+    expect(r.preview.transform).toMatch(/^scale\(/);
+    expect(r.preview.clipPath).toMatch(/^inset\(/);
+    expect(r.refined).toMatchObject({ scale: 1, transform: '', clipPath: '' });
+  });
+
   it('the copied link brings the state back', async () => {
     await page.getByRole('combobox', { name: 'Colormap' }).selectOption('viridis');
     await page.getByRole('combobox', { name: 'Layers' }).selectOption('attn_up_1_0');
