@@ -172,7 +172,8 @@ def init_weights(model, ema, source, quiet=False):
     source run was (preset, steps, wall time), for the manifest."""
     path = source if source.endswith(".pt") else find_checkpoint(source)
     if path is None:
-        raise FileNotFoundError(f"init_from: no checkpoint in {source}")
+        raise FileNotFoundError(f"init_from: no checkpoint in {source} (train that run first, or rebuild it "
+                                f"from its package with training/import_onnx.py; see training/README.md)")
     src = load_checkpoint(path)
     own = model.state_dict()
     keep = {k: v for k, v in src["ema"].items() if k in own and own[k].shape == v.shape}
@@ -339,7 +340,7 @@ def main():
         cfg.init_from = args.init_from
     try:
         train(cfg, args.out, max_steps=args.max_steps)
-    except CorruptCheckpoint as e:
+    except (CorruptCheckpoint, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
 

@@ -116,3 +116,11 @@ def test_fine_tune_starts_from_another_run(tmp_path):
     assert train.train(ft, out, quiet=True) == 3  # resumed: base is kept from the checkpoint
     ck = train.load_checkpoint(os.path.join(out, "ckpt.pt"))
     assert ck["base"]["preset"] == "smoke" and ck["base"]["steps"] == 8
+
+
+def test_fine_tune_without_its_source_run_says_so(tmp_path):
+    r = subprocess.run([sys.executable, os.path.join(HERE, "train.py"), "--preset", "finetune", "--out",
+                        str(tmp_path / "ft"), "--init-from", str(tmp_path / "missing")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "no checkpoint in" in r.stderr and "import_onnx.py" in r.stderr
+    assert "Traceback" not in r.stderr
