@@ -1,5 +1,6 @@
 """pytest setup for training/: importable modules, one torch thread (tests often run next to a training
-run on a 2-core machine), and a session-wide smoke run (and its exported package) shared by the export, import and eval tests."""
+run on a 2-core machine), and a session-wide smoke run (and its exported package) shared by the export,
+import and eval tests."""
 import os
 import sys
 

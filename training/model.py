@@ -3,8 +3,9 @@ Wordlight's embedded text-to-image model, in one file:
 1) TextEncoder: a tiny word-level transformer whose self-attention is phrase-scoped (a word only
    attends to the words of its own "and"-separated phrase), so each word knows which object it names.
 2) UNet: a tiny pixel-space 32x32 UNet with timestep conditioning and hand-written cross-attention to
-   the text at 16x16 and 8x8 (which levels of the down, mid and up paths: ModelConfig). Every cross-attention returns the post-softmax
-   probabilities it really multiplied with V, shape (B, heads, h*w, T), for the explorer.
+   the text at 16x16 and 8x8 (which levels of the down, mid and up paths: ModelConfig). Every
+   cross-attention returns the post-softmax probabilities it really multiplied with V, shape
+   (B, heads, h*w, T), for the explorer.
 There is no loss on attention: the maps emerge from denoising (rectified flow velocity) alone.
 """
 

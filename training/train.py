@@ -150,11 +150,17 @@ def find_checkpoint(out):
     return None
 
 
-def load_model(run, which="ema"):
-    """The trained model (EMA weights by default) and the training config of a run directory."""
+def checkpoint_path(run, hint=""):
+    """The checkpoint file of a run directory (or the .pt file itself); FileNotFoundError if none."""
     path = run if run.endswith(".pt") else find_checkpoint(run)
     if path is None:
-        raise FileNotFoundError(f"no checkpoint in {run}")
+        raise FileNotFoundError(f"no checkpoint in {run}{hint}")
+    return path
+
+
+def load_model(run, which="ema"):
+    """The trained model (EMA weights by default) and the training config of a run directory."""
+    path = checkpoint_path(run)
     ck = load_checkpoint(path)
     cfg = config_from_dict(ck["config"])
     model = TextToImage(cfg.model)
@@ -168,12 +174,10 @@ def load_model(run, which="ema"):
 def init_weights(model, ema, source, quiet=False):
     """Start model and ema from the EMA weights of another run (fine-tuning). Parameters the new config
     no longer has are dropped, new ones keep their fresh init (new cross-attentions with a zero output
-    projection); both lists are printed. Returns what the
-    source run was (preset, steps, wall time), for the manifest."""
-    path = source if source.endswith(".pt") else find_checkpoint(source)
-    if path is None:
-        raise FileNotFoundError(f"init_from: no checkpoint in {source} (train that run first, or rebuild it "
-                                f"from its package with training/import_onnx.py; see training/README.md)")
+    projection); both lists are printed. Returns what the source run was (preset, steps, wall time),
+    for the manifest."""
+    path = checkpoint_path(source, " (init_from: train that run first, or rebuild it from its package "
+                                   "with training/import_onnx.py; see training/README.md)")
     src = load_checkpoint(path)
     own = model.state_dict()
     keep = {k: v for k, v in src["ema"].items() if k in own and own[k].shape == v.shape}
