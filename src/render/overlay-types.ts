@@ -11,6 +11,14 @@ export const OVERLAY_MODES: readonly OverlayMode[] = ['heatmap', 'mask', 'compar
 export type MapNormalization = 'minmax' | 'absolute';
 export const MAP_NORMALIZATIONS: readonly MapNormalization[] = ['minmax', 'absolute'];
 
+/**
+ * Which range a min–max map is stretched over: 'word', its own min and max (every map fills the
+ * colour scale, however little attention it holds); 'shared', the lowest min and highest max of
+ * all the prompt's words at the same selection, so a word with little attention looks dim.
+ */
+export type MapScale = 'word' | 'shared';
+export const MAP_SCALES: readonly MapScale[] = ['word', 'shared'];
+
 /** A low-resolution map ready to draw: row-major h×w raw values plus their min and max. */
 export interface MapInput {
   data: Float32Array;

@@ -10,11 +10,14 @@ import type { Generator } from '../model/generator.ts';
 import type { OverlayRenderer } from '../render/overlay-renderer.ts';
 import type { ImageInput, MapInput, OverlayMode, OverlayParams } from '../render/overlay-types.ts';
 import { createContext } from './context.ts';
+import { EXAMPLE_PROMPTS } from './examples.ts';
 import { GenerationState } from './generation.svelte.ts';
 import { MapCache, type HeadTile, type MapComputer, type MapSelection } from './maps.ts';
 import { PlaybackState } from './playback.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
+import { stepSeries, type StepSeries } from './step-series.ts';
+import { scaledMaps, wordStats, type WordStats } from './word-scale.ts';
 import { parseHash, serializeHash, type HashState } from './url-hash.ts';
 
 export interface Chip {
@@ -113,9 +116,25 @@ export class Explorer {
     return r ? this.maps.get(r, this.mapSelection) : null;
   });
 
+  /** The maps as drawn: per-word or shared scale (see word-scale.ts). */
+  #scaled = $derived.by((): MapInput[] => {
+    const set = this.#wordMaps;
+    const r = this.generation.record;
+    return set && r ? scaledMaps(set.maps, r.tokens, this.settings.scale) : [];
+  });
+
   mapOf(position: number | null): MapInput | null {
     if (position === null) return null;
-    return this.#wordMaps?.maps[position] ?? null;
+    return this.#scaled[position] ?? null;
+  }
+
+  /** Peak and area above τ of every position's map as drawn (index = position). */
+  #stats = $derived.by((): WordStats[] => {
+    const { tau, normalize } = this.settings;
+    return this.#scaled.map((m) => wordStats(m, tau, normalize));
+  });
+  statsOf(position: number): WordStats | null {
+    return this.#stats[position] ?? null;
   }
 
   #overlay = $derived.by((): OverlayView => {
@@ -139,7 +158,7 @@ export class Explorer {
     return { ...this.settings.overlay, mode: this.#mode };
   }
 
-  /** Small multiples of the focused word (the primary one, else the first prompt word). */
+  /** Small multiples of the focused word (the hovered or pinned one; none without a word). */
   #tiles = $derived.by((): HeadTile[] => {
     const r = this.generation.record;
     const position = this.tilePosition;
@@ -151,7 +170,17 @@ export class Explorer {
     return this.#tiles;
   }
   get tilePosition(): number | null {
-    return this.selection.primary ?? this.generation.record?.words[0]?.tokenPosition ?? null;
+    return this.selection.primary;
+  }
+
+  /** Each content word's share of attention per step, for the chart (see step-series.ts). */
+  #series = $derived.by((): StepSeries | null => {
+    const r = this.generation.record;
+    if (!r || r.steps.length === 0) return null;
+    return stepSeries(r, this.maps, { layer: this.selection.layer, head: this.selection.head });
+  });
+  get series(): StepSeries | null {
+    return this.#series;
   }
 
   /** Chips: the prompt's words, and with the toggle on the special tokens too. */
@@ -189,13 +218,14 @@ export class Explorer {
     const settings = this.settings.generation;
     if (settings.prompt.trim() === '') return;
     this.playback.pause();
-    const previousPrompt = this.generation.record?.settings.prompt;
+    const previous = this.generation.record;
+    const pins = [...this.selection.pinned];
     // Pins are token positions: they only mean the same words for the same prompt.
-    if (previousPrompt !== undefined && previousPrompt !== settings.prompt) {
-      this.selection.clearWords();
-    }
+    if (previous && previous.settings.prompt !== settings.prompt) this.selection.clearWords();
     if (follow) this.selection.followLive = true;
     const record = await this.generation.generate(settings);
+    // Cancelled or failed: the previous result is back on screen, and its pins with it.
+    if (!record && previous && this.generation.record === previous) this.selection.pinned = pins;
     if (record && this.selection.followLive) this.selection.step = record.steps.length - 1;
   }
 
@@ -215,9 +245,17 @@ export class Explorer {
     return this.#modelReady;
   }
 
-  /** Page start: apply the URL hash, load the model, generate the linked prompt if any. */
+  /**
+   * Page start: apply the URL hash, load the model, generate the linked prompt; a link without
+   * any prompt field (a first visit) generates the first example, so the page opens on a finished
+   * result that can be hovered at once. An explicit empty prompt (`#p=`) opens empty.
+   */
   async start(hash: string): Promise<void> {
-    const named = this.applyHash(hash);
+    let named = this.applyHash(hash);
+    if (this.#fromUrl.prompt === undefined) {
+      this.settings.prompt = EXAMPLE_PROMPTS[0];
+      named = true;
+    }
     const restoredStep = this.#fromUrl.step !== undefined;
     if (!(await this.ensureModel())) return;
     if (named) await this.generate(!restoredStep);

@@ -71,6 +71,8 @@ export class ExportState {
   #progress = $state.raw<ExportProgress | null>(null);
   #error = $state<string | null>(null);
   #saved = $state<string | null>(null);
+  /** The record the last file was saved from: "Saved …" is about that result only. */
+  #savedFrom = $state.raw<GenerationRecord | null>(null);
   #webm = $state.raw<WebmSupport | null>(null);
   #controller: AbortController | null = null;
 
@@ -127,7 +129,7 @@ export class ExportState {
   }
   /** File name of the last finished export. */
   get saved(): string | null {
-    return this.#saved;
+    return this.#savedFrom === this.#explorer.record ? this.#saved : null;
   }
   /** null until checked. */
   get webm(): WebmSupport | null {
@@ -282,6 +284,7 @@ export class ExportState {
       const name = exportFileName(record, this.#format);
       this.#deps.save(result.bytes, name, result.mime);
       this.#saved = name;
+      this.#savedFrom = record;
     } catch (e) {
       if (!(e instanceof ExportCancelledError)) {
         this.#error =

@@ -144,7 +144,15 @@ export class GenerationState {
       // Keep the previous complete result explorable; with none, keep the partial steps.
       const partial = cancelled ? e.partial : this.#record;
       this.#record = this.#lastComplete ?? (partial && partial.steps.length > 0 ? partial : null);
-      this.#progress = { ...this.#progress, done: 0 };
+      // The bar describes what is on screen: the previous result's steps, or the partial ones
+      // out of those asked for (not "step 0/N" beside a finished image).
+      const shown = this.#record;
+      const done = shown?.steps.length ?? 0;
+      this.#progress = {
+        done,
+        total: shown === this.#lastComplete ? done : settings.steps,
+        msPerStep: this.#progress.msPerStep,
+      };
       return null;
     } finally {
       if (current()) this.#running = false;

@@ -1,13 +1,15 @@
 /**
  * Settings: what to generate (prompt, seed, steps, guidance) and how to draw it (overlay mode,
- * colormap, normalisation, opacity, τ, image smoothing, special tokens shown). Values are clamped
- * on write so the URL hash, the inputs and the engine never see out-of-range numbers.
+ * colormap, normalisation, per-word or shared scale, opacity, τ, image smoothing, special tokens
+ * shown). Values are clamped on write so the URL hash, the inputs and the engine never see
+ * out-of-range numbers.
  */
 import type { GenerationSettings } from '../attention/record.ts';
 import { COLORMAP_NAMES, type ColormapName } from '../render/colormaps.ts';
 import {
   DEFAULT_OVERLAY_PARAMS,
   type MapNormalization,
+  type MapScale,
   type OverlayMode,
   type OverlayParams,
 } from '../render/overlay-types.ts';
@@ -34,12 +36,15 @@ export class SettingsState {
   #mode = $state<OverlayMode>(DEFAULT_OVERLAY_PARAMS.mode);
   #colormap = $state<ColormapName>('inferno');
   #normalize = $state<MapNormalization>(DEFAULT_OVERLAY_PARAMS.normalize);
+  #scale = $state<MapScale>('shared');
   #opacity = $state(DEFAULT_OVERLAY_PARAMS.opacity);
   #tau = $state(DEFAULT_OVERLAY_PARAMS.tau);
   #smooth = $state(DEFAULT_OVERLAY_PARAMS.smooth);
   #showSpecial = $state(false);
   /** Generation fields set since construction (by the URL or the user), not by model defaults. */
   readonly #touched: Record<string, boolean> = {};
+  /** Fields whose value is known: set by the URL or the user, or the model's default applied. */
+  #known = $state<Record<string, boolean>>({});
 
   get prompt(): string {
     return this.#prompt;
@@ -51,21 +56,21 @@ export class SettingsState {
     return this.#seed;
   }
   set seed(v: number) {
-    if (Number.isFinite(v)) this.#touched.seed = true;
+    if (Number.isFinite(v)) this.#touched.seed = this.#known.seed = true;
     if (Number.isFinite(v)) this.#seed = clamp(Math.round(v), LIMITS.seed.min, LIMITS.seed.max);
   }
   get steps(): number {
     return this.#steps;
   }
   set steps(v: number) {
-    if (Number.isFinite(v)) this.#touched.steps = true;
+    if (Number.isFinite(v)) this.#touched.steps = this.#known.steps = true;
     if (Number.isFinite(v)) this.#steps = clamp(Math.round(v), LIMITS.steps.min, LIMITS.steps.max);
   }
   get guidance(): number {
     return this.#guidance;
   }
   set guidance(v: number) {
-    if (Number.isFinite(v)) this.#touched.guidance = true;
+    if (Number.isFinite(v)) this.#touched.guidance = this.#known.guidance = true;
     if (Number.isFinite(v)) this.#guidance = clamp(v, LIMITS.guidance.min, LIMITS.guidance.max);
   }
   get mode(): OverlayMode {
@@ -85,6 +90,13 @@ export class SettingsState {
   }
   set normalize(v: MapNormalization) {
     this.#normalize = v;
+  }
+  /** Min–max over each word's own range or one range shared by the prompt's words. */
+  get scale(): MapScale {
+    return this.#scale;
+  }
+  set scale(v: MapScale) {
+    this.#scale = v;
   }
   get opacity(): number {
     return this.#opacity;
@@ -130,6 +142,14 @@ export class SettingsState {
     untouched('steps', () => (this.steps = d.steps));
     untouched('guidance', () => (this.guidance = d.guidance));
     untouched('seed', () => (this.seed = d.seed));
+  }
+
+  /**
+   * Whether a generation field's value is known yet. Before the model's defaults arrive, the
+   * inputs show nothing rather than a placeholder number that would then jump to the default.
+   */
+  isKnown(field: 'seed' | 'steps' | 'guidance'): boolean {
+    return this.#known[field] === true;
   }
 
   get generation(): GenerationSettings {

@@ -142,7 +142,7 @@ describe('explorer bad input', () => {
         return (original as (...a: unknown[]) => unknown).call(this, type, ...rest);
       } as typeof original;
     });
-    await p.goto(`${session.server.url}?ep=wasm`);
+    await p.goto(`${session.server.url}?ep=wasm#p=`);
     const alert = p.getByRole('alert').filter({ hasText: 'No WebGL2' });
     await alert.waitFor();
     expect(await p.getByRole('textbox', { name: 'Prompt' }).isVisible()).toBe(true);

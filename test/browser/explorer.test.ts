@@ -32,7 +32,7 @@ let page: Page;
 beforeAll(async () => {
   page = session.browser.page;
   await page.setViewportSize({ width: 1280, height: 1100 });
-  await page.goto(`${session.server.url}?ep=wasm`);
+  await page.goto(`${session.server.url}?ep=wasm#p=`);
 });
 
 const chip = (word: string) => page.getByRole('button', { name: word, exact: true });

@@ -44,7 +44,7 @@ describe('export panel in the app', () => {
   beforeAll(async () => {
     page = await session.browser.newPage();
     await page.setViewportSize({ width: 1280, height: 1100 });
-    await page.goto(`${session.server.url}?ep=wasm`);
+    await page.goto(`${session.server.url}?ep=wasm#p=`);
   });
 
   it('is disabled with a hint before anything is generated', async () => {
