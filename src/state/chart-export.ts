@@ -6,14 +6,20 @@
 import type { GenerationRecord } from '../attention/record.ts';
 import { downloadBytes } from '../export/download.ts';
 
-/**
- * Line colours, one per content word in prompt order: a categorical palette (Okabe–Ito, readable
- * with the common colour-vision deficiencies) on the dark panel.
- */
-const PALETTE = ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#cc79a7', '#d55e00', '#0072b2'];
+/** A colour word's line is drawn in that colour (a "blue" line in yellow would mislead). */
+const NAMED: Record<string, string> = {
+  red: '#e5534b',
+  green: '#3fb950',
+  blue: '#539bf5',
+  yellow: '#e3c341',
+  purple: '#b083f0',
+  orange: '#f0883e',
+};
+/** Other words: greys and tints away from the six scene colours, in prompt order. */
+const OTHERS = ['#e6edf3', '#8ddbe0', '#f4a3c8', '#9aa4b2', '#c9d1a3', '#7d8590'];
 
-export function seriesColour(index: number): string {
-  return PALETTE[index % PALETTE.length] ?? '#999999';
+export function seriesColour(word: string, index: number): string {
+  return NAMED[word] ?? OTHERS[index % OTHERS.length] ?? '#9aa4b2';
 }
 
 export function chartFileName(record: GenerationRecord, ext: 'svg' | 'csv'): string {

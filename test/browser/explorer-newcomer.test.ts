@@ -6,6 +6,7 @@
  * and the pins describe the result on screen; "Saved …" does not outlive its result; the shared
  * scale makes a weak word look weak. Screenshots in test-results/explorer/ — look at them.
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowserSession } from './harness.ts';
@@ -131,7 +132,8 @@ describe('a first visit at 1280×800', () => {
       const ex = window.__wordlight!.explorer;
       const words = ex.record!.words.filter((w) => w.inVocab);
       words.sort(
-        (a, b) => (ex.statsOf(a.tokenPosition)?.peak ?? 0) - (ex.statsOf(b.tokenPosition)?.peak ?? 0),
+        (a, b) =>
+          (ex.statsOf(a.tokenPosition)?.peak ?? 0) - (ex.statsOf(b.tokenPosition)?.peak ?? 0),
       );
       return words[0]!.word;
     });
@@ -147,20 +149,117 @@ describe('a first visit at 1280×800', () => {
     expect(shared, 'shared: the weak word lights much less').toBeLessThan(perWord / 2);
     // Peak and area above τ beside the chips, as the chip's description (not its name).
     const described = await chip('red').getAttribute('aria-describedby');
-    expect(await page.locator(`#${described}`).textContent()).toMatch(/\d\.\d\d · \d+%/);
+    expect(await page.locator(`#${described}`).textContent()).toMatch(
+      /^peak ?\d\.\d\d · above τ ?\d+%$/,
+    );
     await radio('Scale', 'Shared').check();
     await radio('Overlay mode', 'Heatmap').check();
   });
 });
 
-describe('after the first result', () => {
-  it('the first hover right after a generation shows the map', async () => {
-    await radio('Overlay mode', 'Mask').check();
+describe('attention over steps', () => {
+  it('draws a line per content word, highlights the hovered one, marks and scrubs the step', async () => {
+    const figure = page.getByRole('figure', { name: 'Attention over steps' });
+    await figure.scrollIntoViewIfNeeded();
+    const words = await figure
+      .locator('polyline')
+      .evaluateAll((ls) => ls.map((l) => l.getAttribute('data-word')));
+    expect(words).toEqual(['red', 'circle', 'left', 'blue', 'square', 'right']);
+    await chip('blue').hover();
+    expect(await figure.locator('polyline.focused').getAttribute('data-word')).toBe('blue');
+    // Click near the left edge of the plot: the view goes to the first step.
+    const svg = (await figure.locator('svg').boundingBox())!;
+    await page.mouse.click(svg.x + svg.width * 0.08, svg.y + svg.height / 2);
+    expect(await page.getByRole('slider', { name: 'Step' }).inputValue()).toBe('0');
+    const markerX = async () => Number(await figure.locator('line.marker').getAttribute('x1'));
+    const atFirst = await markerX();
+    const slider = page.getByRole('slider', { name: 'Step' });
+    await slider.focus();
+    await page.keyboard.press('End');
+    expect(await markerX()).toBeGreaterThan(atFirst);
+    // The text alternative holds the numbers: one row per step.
+    const steps = await page.evaluate(() => window.__wordlight!.explorer.stepCount);
+    expect(await figure.locator('tbody tr').count()).toBe(steps);
+    await page.screenshot({ path: `${SHOTS}/newcomer-chart.png` });
+  });
+
+  it('exports the chart as CSV and as an SVG that parses', async () => {
+    const figure = page.getByRole('figure', { name: 'Attention over steps' });
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      figure.getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(
+      /^wordlight-a-red-circle-.*-s\d+-attention-over-steps\.csv$/,
+    );
+    const text = readFileSync(await csv.path(), 'utf8')
+      .trim()
+      .split('\n');
+    const steps = await page.evaluate(() => window.__wordlight!.explorer.stepCount);
+    expect(text[0]).toBe('step,t,red,circle,left,blue,square,right');
+    expect(text).toHaveLength(steps + 1);
+    const [svgFile] = await Promise.all([
+      page.waitForEvent('download'),
+      figure.getByRole('button', { name: 'SVG' }).click(),
+    ]);
+    const svgText = readFileSync(await svgFile.path(), 'utf8');
+    const parsed = await page.evaluate((t) => {
+      const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+      return {
+        error: doc.getElementsByTagName('parsererror').length,
+        root: doc.documentElement.nodeName,
+        lines: doc.getElementsByTagName('polyline').length,
+      };
+    }, svgText);
+    expect(parsed).toEqual({ error: 0, root: 'svg', lines: 6 });
+  });
+});
+
+describe('Saved …, Cancel', () => {
+  it('"Saved …" belongs to its result', async () => {
+    await page.mouse.move(0, 0);
+    await chip('red').click();
+    await radio('Export format', 'PNG').check();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export PNG' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.png$/);
+    expect(await page.getByText(/^Saved wordlight-/).isVisible()).toBe(true);
+  });
+});
+
+/**
+ * Mean brightness (0–255) of a region of the page as it is on screen: a screenshot, decoded in the
+ * page. Not the renderer's readPixels, which would draw a fresh frame and hide a missed one.
+ */
+async function onScreen(box: { x: number; y: number; width: number; height: number }) {
+  const png = (await page.screenshot({ clip: box })).toString('base64');
+  return page.evaluate(async (b64) => {
+    const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += (data[i]! + data[i + 1]! + data[i + 2]!) / 3;
+    return sum / (data.length / 4);
+  }, png);
+}
+
+describe('the next generation', () => {
+  it('shows the map of the first word hovered right after it finishes', async () => {
+    await page.mouse.move(0, 0);
+    await chip('red').click(); // unpin: only the hover may bring a map
+    expect(await page.evaluate(() => window.__wordlight!.explorer.selection.pinned.length)).toBe(0);
     await page.getByRole('spinbutton', { name: 'Seed' }).fill('11');
     await page.getByRole('spinbutton', { name: 'Steps' }).fill('6');
     await page.getByRole('spinbutton', { name: 'Steps' }).blur();
+    await page.getByRole('button', { name: 'Generate' }).click();
+    // As the newcomer did: switch to Mask while it runs, then hover a chip the moment it is done.
+    await radio('Overlay mode', 'Mask').check();
     await page.mouse.move(0, 0);
-    await page.getByRole('textbox', { name: 'Prompt' }).press('Enter');
     await page.waitForFunction(
       () => {
         const ex = window.__wordlight?.explorer;
@@ -170,15 +269,72 @@ describe('after the first result', () => {
       { timeout: 240_000, polling: 10 },
     );
     const box = (await chip('red').boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 2 });
+    const canvas = (await page.locator('canvas').first().boundingBox())!;
+    // The top-left corner is background, away from the red object: Mask dims it to a quarter.
+    const corner = { x: canvas.x + 2, y: canvas.y + 2, width: 24, height: 24 };
     await page.waitForTimeout(1500);
-    const canvasBox = (await page.locator('canvas').first().boundingBox())!;
+    const soon = await onScreen(corner);
     await page.screenshot({ path: `${SHOTS}/newcomer-first-hover.png` });
-    // What is on screen (not a fresh draw): the mask dims the image away from the red object.
-    const shot = await page.screenshot({
-      clip: { x: canvasBox.x + 4, y: canvasBox.y + 4, width: 24, height: 24 },
-    });
-    expect(await page.evaluate(() => window.__wordlight!.explorer.overlay.a !== null)).toBe(true);
-    expect(shot.byteLength).toBeGreaterThan(0);
+    await page.waitForTimeout(4500);
+    const later = await onScreen(corner);
+    expect(await page.evaluate(() => window.__wordlight!.explorer.selection.hovered)).not.toBe(
+      null,
+    );
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(1000);
+    const plain = await onScreen(corner);
+    console.log(
+      `corner brightness: 1.5 s ${soon.toFixed(0)}, 6 s ${later.toFixed(0)}, plain ${plain.toFixed(0)}`,
+    );
+    expect(plain, 'the plain image is light there').toBeGreaterThan(150);
+    expect(soon, 'dimmed by the mask within 1.5 s').toBeLessThan(plain / 2);
+    expect(later, 'and still after 6 s').toBeLessThan(plain / 2);
+    // The new result is not the one that was saved.
+    expect(await page.getByText(/^Saved wordlight-/).count()).toBe(0);
+  });
+
+  it('after Cancel, the bar and the pins describe the result still on screen', async () => {
+    await radio('Overlay mode', 'Heatmap').check();
+    await chip('blue').click();
+    const pinned = await page.evaluate(() => [...window.__wordlight!.explorer.selection.pinned]);
+    expect(pinned.length).toBeGreaterThan(0);
+    const shown = await page.evaluate(() => window.__wordlight!.explorer.record!.steps.length);
+    await page.getByRole('textbox', { name: 'Prompt' }).fill('a green triangle at the top');
+    await page.getByRole('spinbutton', { name: 'Steps' }).fill('100');
+    await page.getByRole('spinbutton', { name: 'Steps' }).blur();
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.waitForFunction(
+      () =>
+        (window.__wordlight?.explorer.stepCount ?? 0) >= 1 &&
+        window.__wordlight!.explorer.record!.settings.steps === 100,
+      null,
+      { polling: 20 },
+    );
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('Generation cancelled').waitFor();
+    const bar = page.getByRole('progressbar', { name: 'Generation progress' });
+    expect(await bar.getAttribute('aria-valuenow')).toBe(String(shown));
+    expect(await bar.getAttribute('aria-valuemax')).toBe(String(shown));
+    expect(await page.locator('.progress .text').textContent()).toContain(`step ${shown}/${shown}`);
+    expect(await page.evaluate(() => [...window.__wordlight!.explorer.selection.pinned])).toEqual(
+      pinned,
+    );
+    expect(await chip('blue').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('at 1920×1080 too, image, words and steps are in view', async () => {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await chip('red').hover();
+    expect(await bottomOf(page.locator('canvas').first())).toBeLessThanOrEqual(1080);
+    expect(await bottomOf(chip('right'))).toBeLessThanOrEqual(1080);
+    expect(await bottomOf(page.getByRole('slider', { name: 'Step' }))).toBeLessThanOrEqual(1080);
+    await page.screenshot({ path: `${SHOTS}/newcomer-1920x1080.png` });
+  });
+
+  it('made no request off the origin and raised no page errors', () => {
+    expect(session.browser.blocked).toEqual([]);
+    expect(session.browser.errors).toEqual([]);
   });
 });

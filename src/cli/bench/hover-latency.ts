@@ -136,6 +136,60 @@ async function measureInPage(args: {
   };
 }
 
+/**
+ * Runs inside the page: the "Attention over steps" chart's update on hover and on scrub — from the
+ * event to the chart's DOM changed (the highlighted line, the step marker) and laid out (a forced
+ * style + layout read), i.e. the main-thread work before the browser can paint it.
+ */
+async function measureChartInPage(args: {
+  samples: number;
+  warmup: number;
+  gapMs: number;
+}): Promise<{ hover: number[]; scrub: number[] }> {
+  const figure = document.querySelector('figure[aria-label="Attention over steps"]');
+  const svg = figure?.querySelector('svg');
+  const chips = [...document.querySelectorAll<HTMLButtonElement>('button[data-position]')];
+  const slider = document.querySelector<HTMLInputElement>('input[type=range][aria-label="Step"]');
+  if (!figure || !svg || chips.length < 2 || !slider) throw new Error('no chart, chips or slider');
+  const settle = (): Promise<void> =>
+    new Promise((res) => requestAnimationFrame(() => setTimeout(res, args.gapMs)));
+  const changed = (start: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error('chart did not change within 2 s')), 2000);
+      const observer = new MutationObserver(() => {
+        observer.disconnect();
+        clearTimeout(timeout);
+        svg.getBoundingClientRect(); // style + layout of the changed chart
+        resolve(performance.now() - start);
+      });
+      observer.observe(figure, { attributes: true, subtree: true, childList: true });
+    });
+  const hover: number[] = [];
+  const scrub: number[] = [];
+  for (let i = 0; i < args.warmup + args.samples; i++) {
+    chips[i % chips.length]!.dispatchEvent(new PointerEvent('pointerleave'));
+    await settle();
+    const start = performance.now();
+    const done = changed(start);
+    chips[(i + 1) % chips.length]!.dispatchEvent(new PointerEvent('pointerenter'));
+    const ms = await done;
+    if (i >= args.warmup) hover.push(ms);
+  }
+  const max = Number(slider.max);
+  for (let i = 0; i < args.warmup + args.samples; i++) {
+    await settle();
+    const next = (i * 7 + 3) % (max + 1);
+    if (String(next) === slider.value) continue;
+    const start = performance.now();
+    const done = changed(start);
+    slider.value = String(next);
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    const ms = await done;
+    if (i >= args.warmup) scrub.push(ms);
+  }
+  return { hover, scrub };
+}
+
 export async function openExplorer(page: Page, url: string): Promise<void> {
   const hash = new URLSearchParams({ p: PROMPT, seed: '1', steps: String(STEPS) }).toString();
   await page.goto(`${url}?ep=wasm#${hash}`);
@@ -212,6 +266,11 @@ export async function benchHoverLatency(): Promise<BenchRow[]> {
       warmup: WARMUP,
       gapMs: GAP_MS,
     });
+    const chart = await page.evaluate(measureChartInPage, {
+      samples: SAMPLES,
+      warmup: WARMUP,
+      gapMs: GAP_MS / 2,
+    });
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
     const previews = t.previewScale.filter((s) => s < 1);
     const half = SAMPLES + WARMUP;
@@ -237,6 +296,12 @@ export async function benchHoverLatency(): Promise<BenchRow[]> {
       row('ui/scrub-latency/512', `scrub → overlay drawn, ${t.viewWidth}² SwiftShader`, t.scrub, {
         ...extra,
         ...main(mainScrub),
+      }),
+      row('ui/chart-hover', 'hover → "Attention over steps" updated + laid out', chart.hover, {
+        steps: STEPS,
+      }),
+      row('ui/chart-scrub', 'scrub → "Attention over steps" marker moved + laid out', chart.scrub, {
+        steps: STEPS,
       }),
     ];
   } finally {

@@ -3,16 +3,15 @@
  * word's DAAM heatmap (all steps, layers and heads, image resolution, min–max) against the mask of
  * the object the checker found for it; the same over DAAM's own layer set (`daam-layers.ts`).
  */
-import { aggregateAttention } from '../../attention/aggregate.ts';
 import type { GenerationRecord } from '../../attention/record.ts';
 import type { Generator } from '../../model/generator.ts';
-import { inspectScene } from './checker.ts';
+import { inspectScene } from '../../scoring/checker.ts';
 import { daamLayerIndices } from './daam-layers.ts';
-import { fromModelRange } from './image.ts';
-import { heatmapIoU, TAU } from './iou.ts';
+import { fromModelRange } from '../../scoring/image.ts';
 import { isHeldOut, type EvalPrompt, type Triple } from './prompts.ts';
-import type { WordClass } from './scene-vocab.ts';
-import { scoredWords } from './word-objects.ts';
+import type { WordClass } from '../../scoring/scene-vocab.ts';
+import { scoredWords } from '../../scoring/word-objects.ts';
+import { recordObjects, scoreWords } from '../../scoring/word-scores.ts';
 
 export interface ObjectOutcome {
   colourOk: boolean;
@@ -79,20 +78,17 @@ export function scoreRecord(
   if (!record.final) throw new Error(`generation of "${p.prompt}" returned no final image`);
   const img = fromModelRange(record.final, width, height, range);
   const { checks, unnamed } = inspectScene(img, p.objects);
+  // The same per-word IoU the app shows live (src/scoring/word-scores.ts), against the objects
+  // the checker found: every object is found by its colour.
+  const colours = checks.map((c) => (c.found ? c.expected.colour : null));
   const words = scoredWords(record.words, s.separator);
+  const objects = recordObjects(record);
   const daamLayers = daamLayerIndices(record.layers);
-  const mapsOver = (layers: number[] | undefined) =>
-    words.length === 0
-      ? []
-      : aggregateAttention(record, {
-          tokenPositions: words.map((w) => w.tokenPosition),
-          steps: { kind: 'all' },
-          layers,
-          resolution: [height, width],
-          normalize: 'minmax',
-        }).maps;
-  const maps = mapsOver(undefined);
-  const mapsDaam = daamLayers.length > 0 ? mapsOver(daamLayers) : [];
+  const scores = scoreWords(record, words, colours, { objects });
+  const scoresDaam =
+    daamLayers.length > 0
+      ? scoreWords(record, words, colours, { objects, layers: daamLayers })
+      : [];
   return {
     id: p.id,
     twoObject: p.objects.length === 2,
@@ -110,17 +106,12 @@ export function scoreRecord(
       },
     })),
     unnamed,
-    words: words.map((w, k) => {
-      const mask = checks[w.object]?.found?.mask;
-      const map = maps[k]?.data;
-      const mapDaam = mapsDaam[k]?.data;
-      return {
-        word: w.word,
-        wordClass: w.wordClass,
-        object: w.object,
-        iou: mask && map ? heatmapIoU(map, mask, TAU) : null,
-        iouDaamLayers: mask && mapDaam ? heatmapIoU(mapDaam, mask, TAU) : null,
-      };
-    }),
+    words: words.map((w, k) => ({
+      word: w.word,
+      wordClass: w.wordClass,
+      object: w.object,
+      iou: scores[k]?.iou ?? null,
+      iouDaamLayers: scoresDaam[k]?.iou ?? null,
+    })),
   };
 }

@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { numberOption, parseOptions, UsageError } from '../args.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
 import { evaluateSample, type SampleOutcome } from './evaluate.ts';
-import { TAU } from './iou.ts';
+import { TAU } from '../../scoring/iou.ts';
 import { figures, formatFigures } from './metrics.ts';
 import { heldOutTriples, loadPromptSet, type EvalPrompt } from './prompts.ts';
 

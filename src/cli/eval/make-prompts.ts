@@ -12,7 +12,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { mulberry32 } from '../../model/prng.ts';
-import type { ExpectedObject } from './checker.ts';
+import type { ExpectedObject } from '../../scoring/checker.ts';
 import { caption, isHeldOut, type EvalPrompt, type PromptSet, type Triple } from './prompts.ts';
 import {
   COLOURS,
@@ -22,7 +22,7 @@ import {
   type Position,
   type Shape,
   type Size,
-} from './scene-vocab.ts';
+} from '../../scoring/scene-vocab.ts';
 
 /** training/scenes.py HELD_OUT, copied so the set covers them; tagging at eval time reads the
  * manifest's `training.heldOut`, so a model trained with other held-out triples is tagged right. */

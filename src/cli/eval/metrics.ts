@@ -3,7 +3,7 @@
  * sets (the spread says how much of a difference between two models is seed noise).
  */
 import type { SampleOutcome } from './evaluate.ts';
-import { WORD_CLASSES } from './scene-vocab.ts';
+import { WORD_CLASSES } from '../../scoring/scene-vocab.ts';
 
 export interface Figure {
   id: string;

@@ -3,8 +3,14 @@
  * from objects, validation on load, and held-out tagging from the manifest.
  */
 import { readFile } from 'node:fs/promises';
-import type { ExpectedObject } from './checker.ts';
-import { isColour, isPosition, isShape, isSize, POSITION_PHRASE } from './scene-vocab.ts';
+import type { ExpectedObject } from '../../scoring/checker.ts';
+import {
+  isColour,
+  isPosition,
+  isShape,
+  isSize,
+  POSITION_PHRASE,
+} from '../../scoring/scene-vocab.ts';
 
 export interface EvalPrompt {
   id: string;

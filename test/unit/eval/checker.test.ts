@@ -4,9 +4,9 @@ import {
   inspectScene,
   positionsOf,
   type ExpectedObject,
-} from '../../../src/cli/eval/checker.ts';
-import { fromModelRange } from '../../../src/cli/eval/image.ts';
-import { heatmapIoU } from '../../../src/cli/eval/iou.ts';
+} from '../../../src/scoring/checker.ts';
+import { fromModelRange } from '../../../src/scoring/image.ts';
+import { heatmapIoU } from '../../../src/scoring/iou.ts';
 import {
   PALETTE,
   POSITIONS,
@@ -14,8 +14,8 @@ import {
   type Colour,
   type Position,
   type Shape,
-} from '../../../src/cli/eval/scene-vocab.ts';
-import { findColourObjects } from '../../../src/cli/eval/segment.ts';
+} from '../../../src/scoring/scene-vocab.ts';
+import { findColourObjects } from '../../../src/scoring/segment.ts';
 import { CENTRES, RADIUS, draw, truthMask, type DrawObject } from './draw.ts';
 
 const at = (

@@ -3,8 +3,8 @@
  * supersampled antialiasing, colour over a light neutral background), so the checker is tested on
  * pictures like the model's training data — without the model.
  */
-import type { RgbImage } from '../../../src/cli/eval/image.ts';
-import { PALETTE, type Colour, type Shape } from '../../../src/cli/eval/scene-vocab.ts';
+import type { RgbImage } from '../../../src/scoring/image.ts';
+import { PALETTE, type Colour, type Shape } from '../../../src/scoring/scene-vocab.ts';
 
 export const SIZE = 32;
 export const CENTRES = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PromptWord } from '../../../src/attention/record.ts';
 import type { SampleOutcome } from '../../../src/cli/eval/evaluate.ts';
-import { heatmapIoU } from '../../../src/cli/eval/iou.ts';
+import { heatmapIoU } from '../../../src/scoring/iou.ts';
 import { figures } from '../../../src/cli/eval/metrics.ts';
 import {
   caption,
@@ -9,7 +9,7 @@ import {
   isHeldOut,
   loadPromptSet,
 } from '../../../src/cli/eval/prompts.ts';
-import { scoredWords } from '../../../src/cli/eval/word-objects.ts';
+import { scoredWords } from '../../../src/scoring/word-objects.ts';
 
 describe('heatmapIoU', () => {
   const mask = { width: 2, height: 2, data: Uint8Array.from([1, 1, 0, 0]) };
