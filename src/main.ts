@@ -10,6 +10,7 @@ import { parseEpParam } from './model/execution-providers.ts';
 import { WorkerGenerator } from './model/worker-generator.ts';
 import { wordMapComputer } from './state/word-maps.ts';
 import { Explorer } from './state/explorer.svelte.ts';
+import { workerScoreClient } from './scoring/score-client.ts';
 
 const query = new URLSearchParams(location.search);
 const modelName = /^[\w.-]+$/.test(query.get('model') ?? '') ? query.get('model') : 'scenes';
@@ -21,7 +22,7 @@ try {
 }
 
 const generator = new WorkerGenerator({ modelUrl: `models/${modelName}/`, ep });
-const explorer = new Explorer(generator, wordMapComputer);
+const explorer = new Explorer(generator, wordMapComputer, workerScoreClient());
 
 // Test and bench hook: the explorer (state, renderer) of this page. Read-only use.
 declare global {

@@ -7,6 +7,7 @@
  */
 import type { GenerationRecord, StepRecord, TokenInfo } from '../attention/record.ts';
 import type { Generator } from '../model/generator.ts';
+import type { WordScore } from '../scoring/word-scores.ts';
 import type { OverlayRenderer } from '../render/overlay-renderer.ts';
 import type { ImageInput, MapInput, OverlayMode, OverlayParams } from '../render/overlay-types.ts';
 import { createContext } from './context.ts';
@@ -16,6 +17,7 @@ import { MapCache, type HeadTile, type MapComputer, type MapSelection } from './
 import { PlaybackState } from './playback.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
+import { WordScoreState, type ScoreClient } from './scores.svelte.ts';
 import { stepSeries, type StepSeries } from './step-series.ts';
 import { scaledMaps, wordStats, type WordStats } from './word-scale.ts';
 import { parseHash, serializeHash, type HashState } from './url-hash.ts';
@@ -44,7 +46,11 @@ export class Explorer {
   /** The on-screen renderer, set by the viewer (export and the test/bench hook read it). */
   renderer: OverlayRenderer | null = null;
 
-  constructor(generator: Generator, computer: MapComputer) {
+  /** Live per-word IoU (scores.svelte.ts); none without a client (unit tests). */
+  readonly scores: WordScoreState;
+
+  constructor(generator: Generator, computer: MapComputer, scorer: ScoreClient | null = null) {
+    this.scores = new WordScoreState(scorer);
     this.generation = new GenerationState(generator);
     this.maps = new MapCache(computer);
     this.playback = new PlaybackState(this.selection, () => this.stepCount);
@@ -181,6 +187,12 @@ export class Explorer {
   });
   get series(): StepSeries | null {
     return this.#series;
+  }
+
+  /** The live score of the word at `position`, once the record on screen has been scored. */
+  scoreOf(position: number): WordScore | null {
+    const scores = this.scores.scoresFor(this.generation.record);
+    return scores?.find((s) => s.tokenPosition === position) ?? null;
   }
 
   /** Chips: the prompt's words, and with the toggle on the special tokens too. */

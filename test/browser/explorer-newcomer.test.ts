@@ -9,6 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { GenerationRecord } from '../../src/attention/record.ts';
+import { scoreRecord } from '../../src/cli/eval/evaluate.ts';
 import { useBrowserSession } from './harness.ts';
 import { readOverlay, SHOTS, STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
 
@@ -26,6 +28,41 @@ async function bottomOf(selector: ReturnType<Page['locator']>): Promise<number> 
   const box = await selector.boundingBox();
   if (!box) throw new Error('element not laid out');
   return box.y + box.height;
+}
+
+/** The record on screen, copied into Node (attention and final image; x_t / x̂₀ left out). */
+async function recordFromPage(p: Page): Promise<GenerationRecord> {
+  const raw = await p.evaluate(() => {
+    const r = window.__wordlight!.explorer.record!;
+    const b64 = (a: Float32Array): string => {
+      const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      let s = '';
+      for (let i = 0; i < u.length; i += 0x8000)
+        s += String.fromCharCode(...u.subarray(i, i + 0x8000));
+      return btoa(s);
+    };
+    return {
+      ...r,
+      final: b64(r.final!),
+      steps: r.steps.map((s) => ({ ...s, xt: '', x0: '', attention: s.attention.map(b64) })),
+    };
+  });
+  const f32 = (b: string): Float32Array => {
+    const bytes = Buffer.from(b, 'base64');
+    return new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    );
+  };
+  return {
+    ...raw,
+    final: f32(raw.final),
+    steps: raw.steps.map((s) => ({
+      ...s,
+      xt: new Float32Array(0),
+      x0: new Float32Array(0),
+      attention: s.attention.map(f32),
+    })),
+  };
 }
 
 beforeAll(async () => {
@@ -57,6 +94,55 @@ describe('a first visit at 1280×800', () => {
     const numbers = seen.filter((v) => !v.startsWith('|') && !v.includes('…'));
     expect(new Set(numbers).size, `values shown: ${seen.join(', ')}`).toBe(1);
     await page.screenshot({ path: `${SHOTS}/newcomer-1280x800.png` });
+  });
+
+  it('scores each word live, on its tooltip and in How to read this, as npm run eval does', async () => {
+    await page.waitForFunction(() => document.querySelector('button[data-iou]') !== null, null, {
+      timeout: 120_000,
+      polling: 200,
+    });
+    const ui = await page.evaluate(() => {
+      const ex = window.__wordlight!.explorer;
+      return ex.scores
+        .scoresFor(ex.record)!
+        .map((s) => ({ position: s.tokenPosition, iou: s.iou }));
+    });
+    // The same generation, scored in Node by the eval's own scoreRecord.
+    const record = await recordFromPage(page);
+    const outcome = scoreRecord(
+      record,
+      {
+        id: 'example',
+        prompt: EXAMPLE,
+        objects: [
+          { colour: 'red', shape: 'circle', position: 'left', size: null },
+          { colour: 'blue', shape: 'square', position: 'right', size: null },
+        ],
+        differentShapes: true,
+      },
+      {
+        steps: record.steps.length,
+        guidance: record.settings.guidance,
+        separator: 'and',
+        heldOut: [],
+      },
+    );
+    const scored = record.words.filter((w) => outcome.words.some((o) => o.word === w.word));
+    expect(ui.map((u) => u.position)).toEqual(scored.map((w) => w.tokenPosition));
+    outcome.words.forEach((o, k) => {
+      expect(o.iou, `${o.word}: the eval found its object`).not.toBeNull();
+      expect(Math.abs(ui[k]!.iou! - o.iou!), o.word).toBeLessThanOrEqual(1e-6);
+    });
+    const red = outcome.words.find((o) => o.word === 'red')!;
+    console.log(
+      `live IoU = eval IoU: ${outcome.words.map((o) => `${o.word} ${o.iou?.toFixed(4)}`).join(', ')}`,
+    );
+    expect(await chip('red').getAttribute('title')).toContain(`IoU ${red.iou!.toFixed(2)}`);
+    await page.getByRole('button', { name: 'How to read this' }).click();
+    const panel = page.getByRole('complementary', { name: 'How to read this' });
+    expect(await panel.getByTestId('word-scores').textContent()).toContain(red.iou!.toFixed(2));
+    await page.screenshot({ path: `${SHOTS}/newcomer-how-to-read-scores.png` });
+    await panel.getByRole('button', { name: 'Close' }).click();
   });
 
   it('shows image, word chips and step slider inside the first 800 px', async () => {
