@@ -68,6 +68,8 @@ async function recordFromPage(p: Page): Promise<GenerationRecord> {
 beforeAll(async () => {
   page = session.browser.page;
   await page.setViewportSize({ width: 1280, height: 800 });
+  // The first load has Vite compile the app on demand: well over 30 s on a busy machine.
+  page.setDefaultNavigationTimeout(120_000);
 });
 
 describe('a first visit at 1280×800', () => {
@@ -354,6 +356,7 @@ describe('the next generation', () => {
       null,
       { timeout: 240_000, polling: 10 },
     );
+    await page.evaluate(() => window.scrollTo(0, 0));
     const box = (await chip('red').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 2 });
     const canvas = (await page.locator('canvas').first().boundingBox())!;
