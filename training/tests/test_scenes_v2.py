@@ -153,3 +153,10 @@ def test_every_shape_is_told_apart_at_both_sizes(shape):
             sc = dict(form=form, objects=objs, relation=None, background="light", bg_word=False)
             hits = [eval_v2.check(W.render([sc], rng).image[0], sc)["all_right"] for _ in range(8)]
             assert np.mean(hits) >= 0.75, (shape, size, form, hits)
+
+
+def test_grammar_fixture_is_current():
+    import json
+    import grammar_fixture
+    assert json.load(open(grammar_fixture.OUT)) == json.loads(json.dumps(grammar_fixture.fixture())), \
+        "run python3 training/grammar_fixture.py"
