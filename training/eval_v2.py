@@ -372,3 +372,35 @@ def print_table_v2(res):
         rg = r.get(k)
         print(f"{k:<22}{fmt(m.get(k)):>8}{(fmt(rg[0]) + '-' + fmt(rg[1])) if rg else '-':>16}"
               f"{fmt(TARGETS_V2.get(k)):>8}")
+
+
+def prompt_file():
+    """The v2 set and what `npm run eval -- --set v2` needs of the world to check it (palette, shapes
+    with their area per r^2 and centroid offset, layout centres): eval/prompts-v2.json."""
+    return {
+        "schema": 1,
+        "note": "written by python3 training/eval_v2.py --write-prompts eval/prompts-v2.json (from scenes_v2.py)",
+        "world": {
+            "size": W.SIZE, "palette": {c: list(W.COLOURS[c]) for c in W.COLOUR_NAMES}, "shapes": W.SHAPES,
+            "geometry": {k: [round(float(a), 6), round(float(d), 6)] for k, (a, d) in GEO.items()},
+            "centres": {p: list(c) for p, c in W.v1.CENTRES.items()},
+            "tripleCentres": {p: list(c) for p, c in W.TRIPLE_CENTRES.items()},
+            "minPixels": MIN_PIXELS, "tau": 0.4,
+        },
+        "categories": CATEGORIES,
+        "targets": TARGETS_V2,
+        "prompts": [dict(category=cat, caption=W.caption_of(sc), heldOut=held_out(sc), scene=sc)
+                    for cat, sc in prompt_set()],
+    }
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+    ap = argparse.ArgumentParser(description="world v2's eval prompt set")
+    ap.add_argument("--write-prompts", required=True, help="path of the JSON file to write (eval/prompts-v2.json)")
+    args = ap.parse_args()
+    with open(args.write_prompts, "w") as f:
+        json.dump(prompt_file(), f, indent=1)
+        f.write("\n")
+    print(f"wrote {args.write_prompts}")

@@ -160,3 +160,12 @@ def test_grammar_fixture_is_current():
     import grammar_fixture
     assert json.load(open(grammar_fixture.OUT)) == json.loads(json.dumps(grammar_fixture.fixture())), \
         "run python3 training/grammar_fixture.py"
+
+
+def test_v2_prompt_file_is_current():
+    import json
+    import os
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "eval",
+                        "prompts-v2.json")
+    assert json.load(open(path)) == json.loads(json.dumps(eval_v2.prompt_file())), \
+        "run python3 training/eval_v2.py --write-prompts eval/prompts-v2.json"
