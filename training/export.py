@@ -198,7 +198,7 @@ def controlled_step(model, sample, timestep, ctx, prompt):
     weight[0, : len(words)] = 1.0
     weight[0, words.index("red")], weight[0, words.index("circle")] = 0.0, 0.5
     other = "a big green triangle on the left and a small yellow circle on the right"
-    other_ctx = model.text(torch.tensor([scenes.tokenize(other), scenes.tokenize("")]))
+    other_ctx = model.text(torch.tensor([world_of(model).tokenize(other), world_of(model).tokenize("")]))
     _, other_attn = model.unet(sample, timestep, other_ctx)
     inject = {k: torch.cat([a[:1], torch.zeros_like(a[1:])]) for k, a in other_attn.items()}
     out, attn = model.unet(sample, timestep, ctx, token_scale=scale, inject=inject, inject_weight=weight)
