@@ -318,18 +318,23 @@ describe('Saved …, Cancel', () => {
 });
 
 /**
- * Mean brightness (0–255) of a region of the page as it is on screen: a screenshot, decoded in the
- * page. Not the renderer's readPixels, which would draw a fresh frame and hide a missed one.
+ * Mean brightness (0–255) of the overlay's top-left 24×24 corner as it is on screen: a screenshot
+ * of the viewport, decoded in the page. Not the renderer's readPixels, which would draw a fresh
+ * frame and so hide a frame that was never drawn.
  */
-async function onScreen(box: { x: number; y: number; width: number; height: number }) {
-  const png = (await page.screenshot({ clip: box })).toString('base64');
+async function cornerOnScreen(): Promise<number> {
+  const png = (await page.screenshot()).toString('base64');
   return page.evaluate(async (b64) => {
+    const rect = document
+      .querySelector('canvas[aria-label="Attention overlay"]')!
+      .getBoundingClientRect();
+    if (rect.top < 0 || rect.left < 0) throw new Error(`overlay off screen (scrollY ${scrollY})`);
     const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
     const bitmap = await createImageBitmap(blob);
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = canvas.getContext('2d')!;
     ctx.drawImage(bitmap, 0, 0);
-    const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    const { data } = ctx.getImageData(Math.ceil(rect.left) + 2, Math.ceil(rect.top) + 2, 24, 24);
     let sum = 0;
     for (let i = 0; i < data.length; i += 4) sum += (data[i]! + data[i + 1]! + data[i + 2]!) / 3;
     return sum / (data.length / 4);
@@ -359,20 +364,18 @@ describe('the next generation', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     const box = (await chip('red').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 2 });
-    const canvas = (await page.locator('canvas').first().boundingBox())!;
     // The top-left corner is background, away from the red object: Mask dims it to a quarter.
-    const corner = { x: canvas.x + 2, y: canvas.y + 2, width: 24, height: 24 };
     await page.waitForTimeout(1500);
-    const soon = await onScreen(corner);
+    const soon = await cornerOnScreen();
     await page.screenshot({ path: `${SHOTS}/newcomer-first-hover.png` });
     await page.waitForTimeout(4500);
-    const later = await onScreen(corner);
+    const later = await cornerOnScreen();
     expect(await page.evaluate(() => window.__wordlight!.explorer.selection.hovered)).not.toBe(
       null,
     );
     await page.mouse.move(0, 0);
     await page.waitForTimeout(1000);
-    const plain = await onScreen(corner);
+    const plain = await cornerOnScreen();
     console.log(
       `corner brightness: 1.5 s ${soon.toFixed(0)}, 6 s ${later.toFixed(0)}, plain ${plain.toFixed(0)}`,
     );

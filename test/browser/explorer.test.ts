@@ -115,6 +115,11 @@ describe('explorer', () => {
   const objects: Record<string, boolean[]> = {};
 
   it('in Mask mode, hovering a colour word lights that object', async () => {
+    // DAAM's τ-mask: each word's map min–max normalised on its own (the eval's IoU, too).
+    await page
+      .getByRole('radiogroup', { name: 'Scale' })
+      .getByRole('radio', { name: 'Per word' })
+      .check();
     await page
       .getByRole('radiogroup', { name: 'Overlay mode' })
       .getByRole('radio', { name: 'Mask' })
