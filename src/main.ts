@@ -1,6 +1,8 @@
 /**
- * Entry point: builds the generator (the model runs in a Web Worker), the explorer state and the
- * page. URL query options: `?ep=wasm|webgpu` forces an execution provider, `?model=<name>` picks
+ * The composition root: the one file that wires the rooms together (docs/ARCHITECTURE.md). It
+ * builds the generator (model/, running in a Web Worker), hands it and the word-map engine to the
+ * explorer state (state/) and mounts the page (components/). No other file picks implementations.
+ * URL query options: `?ep=wasm|webgpu` forces an execution provider, `?model=<name>` picks
  * another package under /models/.
  */
 import { mount } from 'svelte';

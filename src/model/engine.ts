@@ -4,8 +4,8 @@
  * with x_t, the predicted clean image and the conditional row's attention for every manifest output.
  * Runs the same in a Web Worker, in Node and in tests; it only needs a LoadedModel.
  */
-import type { GenerationRecord, GenerationSettings, StepRecord } from '../attention/record.ts';
-import { ExecutionError, GenerationCancelledError, WordlightError } from './errors.ts';
+import type { GenerationRecord, GenerationSettings, StepRecord } from '../core/record.ts';
+import { ExecutionError, GenerationCancelledError, WordlightError } from '../core/errors.ts';
 import type { GenerationHandlers } from './generator.ts';
 import { UNET_OUTPUT, type LoadedModel } from './load.ts';
 import type { OrtTensor } from './ort.ts';
@@ -15,7 +15,7 @@ import { eulerCfgStep, flowTimes, modelTimestep } from './scheduler.ts';
 import { WordTokenizer } from './tokenizer.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 import { validateSettings, validateTokenized } from './validate.ts';
-import { yieldToEventLoop } from './yield.ts';
+import { yieldToEventLoop } from '../core/yield.ts';
 
 export interface EngineOptions {
   /** Fetch the attention outputs (default true). False fetches model_output only (bench baseline). */

@@ -6,8 +6,8 @@
  * run is cancelled or fails, the previous complete record comes back, so what was explorable
  * stays explorable.
  */
-import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
-import { GenerationCancelledError, ModelLoadError } from '../model/errors.ts';
+import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
+import { GenerationCancelledError, ModelLoadError } from '../core/errors.ts';
 import type { Generator, LoadedModelInfo } from '../model/generator.ts';
 import { WordTokenizer } from '../model/tokenizer.ts';
 import type { TokenizedPrompt } from '../model/tokenizer-types.ts';

@@ -3,7 +3,7 @@
  * pseudo-random numbers — the graph has no data-dependent control flow, so any values time the same,
  * and fixed ones keep runs comparable.
  */
-import type { ModelManifest } from '../../model/manifest-types.ts';
+import type { ModelManifest } from '../../core/manifest-types.ts';
 import type { Feeds, Ort } from './ort-types.ts';
 
 /** Deterministic values in [-1, 1) (LCG; quality is irrelevant here). */
@@ -29,6 +29,3 @@ export function unetFeeds(ort: Ort, manifest: ModelManifest, batch: number): Fee
     text_embeddings: new ort.Tensor('float32', fill(batch * t * d, 2), [batch, t, d]),
   };
 }
-
-/** The output the sampler needs whatever happens; everything else is attention capture. */
-export const MODEL_OUTPUT = 'model_output';

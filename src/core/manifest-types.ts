@@ -1,7 +1,8 @@
 /**
  * The model package contract (`public/models/<name>/manifest.json`), as TypeScript types.
  * `manifest.json` is the single source of truth: nothing about a model is hard-coded in `src/`.
- * Validation lives in `manifest.ts`; see ../shared/DESIGN.md for the prose contract.
+ * Validation lives in `src/model/manifest.ts`; docs/ARCHITECTURE.md ("The model package")
+ * is the prose contract.
  */
 
 export type AttentionPlace = 'down' | 'mid' | 'up';

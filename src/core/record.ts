@@ -12,7 +12,10 @@
  * The record is plain data (no class instances) so it can cross a worker boundary by structured
  * clone with its buffers transferred.
  */
-import type { AttentionOutputSpec } from '../model/manifest-types.ts';
+import type { AttentionOutputSpec } from './manifest-types.ts';
+import type { GenerationSettings } from './settings.ts';
+
+export type { GenerationSettings };
 
 export interface TokenInfo {
   /** Position in the token sequence (0 = start token). */
@@ -35,13 +38,6 @@ export interface PromptWord {
   inVocab: boolean;
   /** Column of this word in every attention tensor. */
   tokenPosition: number;
-}
-
-export interface GenerationSettings {
-  prompt: string;
-  seed: number;
-  steps: number;
-  guidance: number;
 }
 
 export interface StepRecord {
