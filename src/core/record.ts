@@ -40,6 +40,16 @@ export interface PromptWord {
   tokenPosition: number;
 }
 
+/** What an edit did, recorded with the edited run. */
+export interface EditRecord {
+  /** 'swap': equal word counts, position by position; 'refine': aligned words only. */
+  mode: 'swap' | 'refine';
+  /** Per edited token position, the source position whose maps were injected, or −1. */
+  sourceOf: number[];
+  /** Number of steps that received the injection (round(inject · steps)). */
+  injectedSteps: number;
+}
+
 export interface StepRecord {
   /** 0-based step index. */
   step: number;
@@ -78,4 +88,6 @@ export interface GenerationRecord {
   complete: boolean;
   ep: ExecutionProviderChoice;
   timings: { encodeMs: number; totalMs: number };
+  /** Present when the run was an edit. */
+  edit?: EditRecord;
 }

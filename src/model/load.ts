@@ -65,6 +65,14 @@ async function createSession(
       );
     }
   }
+  const extra = session.inputNames.filter((n) => !inputs.includes(n));
+  if (extra.length > 0) {
+    await session.release();
+    throw new ModelLoadError(
+      where,
+      `graph has inputs ${extra.map((n) => `"${n}"`).join(', ')} that manifest.json does not declare (a contract v2 graph needs the manifest's "control" block); re-export the package`,
+    );
+  }
   for (const name of outputs) {
     if (!session.outputNames.includes(name)) {
       await session.release();
@@ -97,10 +105,21 @@ export async function loadModel(
   let unet: OrtSession;
   try {
     const attention = manifest.attention.map((a) => a.output);
-    unet = await createSession(ort, source, manifest.unet, ep, UNET_INPUTS, [
-      UNET_OUTPUT,
-      ...attention,
-    ]);
+    const control = manifest.control
+      ? [
+          manifest.control.tokenScale,
+          manifest.control.injectWeight,
+          ...attention.map((a) => manifest.control?.inject[a] ?? a),
+        ]
+      : [];
+    unet = await createSession(
+      ort,
+      source,
+      manifest.unet,
+      ep,
+      [...UNET_INPUTS, ...control],
+      [UNET_OUTPUT, ...attention],
+    );
   } catch (e) {
     await textEncoder.release();
     throw e;
