@@ -5,6 +5,26 @@
  * is the prose contract.
  */
 
+/** What a model can draw (manifest `grammarSpec`); model/grammar.ts checks prompts against it. */
+export interface GrammarSpec {
+  version: number;
+  colours: string[];
+  shapes: string[];
+  sizes: string[];
+  /** Position word → its phrase ("left" → "on the left"). */
+  positions: Record<string, string>;
+  /** Allowed position pairs of two-object prompts, in either order. */
+  pairs: [string, string][];
+  /** Allowed position triples of three-object prompts, in caption order. */
+  triples: string[][];
+  /** Relation name → phrase ("above" → "above", "left" → "to the left of"). */
+  relations: Record<string, string>;
+  backgrounds: string[];
+  /** Colours that show on one background only ("white" → "dark"). */
+  colourBackground: Record<string, string>;
+  maxObjects: number;
+}
+
 export type AttentionPlace = 'down' | 'mid' | 'up';
 
 /** One cross-attention output of the UNet graph. */
@@ -89,4 +109,6 @@ export interface ModelManifest {
   control?: ControlSpec;
   /** How the model was made (free-form record from training/export.py). */
   training?: Record<string, unknown>;
+  /** The prompt grammar the model was trained on; prompts outside it are flagged (grammar.ts). */
+  grammarSpec?: GrammarSpec;
 }
