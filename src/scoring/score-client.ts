@@ -1,7 +1,7 @@
 /**
  * The app's word-score client: one worker (score.worker.ts), requests answered by id.
  */
-import type { GenerationRecord } from '../attention/record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 import type { ScoreReply } from './score.worker.ts';
 import type { WordScore } from './word-scores.ts';
 

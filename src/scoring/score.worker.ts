@@ -3,7 +3,7 @@
  * segmentation take a few hundred milliseconds on a busy CPU: too long for the hover path).
  * Same code as `npm run eval` (word-scores.ts).
  */
-import type { GenerationRecord } from '../attention/record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 import { scorePrompt, type WordScore } from './word-scores.ts';
 
 export interface ScoreRequest {

@@ -6,7 +6,7 @@
  * phrase names no colour, gets null.
  */
 import { aggregateAttention } from '../attention/aggregate.ts';
-import type { GenerationRecord, PromptWord } from '../attention/record.ts';
+import type { GenerationRecord, PromptWord } from '../core/record.ts';
 import { fromModelRange } from './image.ts';
 import { heatmapIoU, TAU } from './iou.ts';
 import { isColour, type Colour } from './scene-vocab.ts';

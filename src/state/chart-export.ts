@@ -3,7 +3,7 @@
  * on screen with its styles inlined, so it opens the same anywhere) and file names in the same
  * pattern as the other exports (prompt words, seed).
  */
-import type { GenerationRecord } from '../attention/record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 import { downloadBytes } from '../export/download.ts';
 
 /** A colour word's line is drawn in that colour (a "blue" line in yellow would mislead). */

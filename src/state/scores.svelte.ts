@@ -3,12 +3,12 @@
  * object segmented from the generated image — the very function `npm run eval` scores with
  * (src/scoring/word-scores.ts), run in a worker once a generation is complete.
  */
-import type { GenerationRecord } from '../attention/record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 import type { ScoreClient } from '../scoring/score-client.ts';
 import type { WordScore } from '../scoring/word-scores.ts';
 
 /** Scores a complete record (a worker in the app: scoring/score-client.ts). */
-export type { ScoreClient };
+export type { ScoreClient, WordScore };
 
 export class WordScoreState {
   readonly #client: ScoreClient | null;

@@ -7,7 +7,7 @@
  * Computed from the word-map cache (one entry per step, shared with scrubbing), once per record
  * and layer/head choice; a hover or a scrub only moves a highlight and a marker.
  */
-import type { GenerationRecord } from '../attention/record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 import type { MapCache, MapSelection } from './maps.ts';
 
 /** Function words: they carry grammar, not an object, and are left out of the chart by default. */

@@ -3,8 +3,8 @@
  * little attention looks dim instead of being stretched to full brightness), and each word's peak
  * and area above τ, the two numbers shown beside its chip.
  */
-import type { TokenInfo } from '../attention/record.ts';
-import type { MapInput, MapNormalization, MapScale } from '../render/overlay-types.ts';
+import type { TokenInfo } from '../core/record.ts';
+import type { MapInput, MapNormalization, MapScale } from '../core/overlay-types.ts';
 
 /**
  * The maps as drawn under `scale`: unchanged for 'word'; for 'shared', the same data with min and

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { GenerationRecord } from '../../src/attention/record.ts';
+import type { GenerationRecord } from '../../src/core/record.ts';
 import { scoreRecord } from '../../src/cli/eval/evaluate.ts';
 import { useBrowserSession } from './harness.ts';
 import { readOverlay, SHOTS, STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';

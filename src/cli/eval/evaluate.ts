@@ -3,7 +3,7 @@
  * word's DAAM heatmap (all steps, layers and heads, image resolution, min–max) against the mask of
  * the object the checker found for it; the same over DAAM's own layer set (`daam-layers.ts`).
  */
-import type { GenerationRecord } from '../../attention/record.ts';
+import type { GenerationRecord } from '../../core/record.ts';
 import type { Generator } from '../../model/generator.ts';
 import { inspectScene } from '../../scoring/checker.ts';
 import { daamLayerIndices } from './daam-layers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PromptWord } from '../../../src/attention/record.ts';
+import type { PromptWord } from '../../../src/core/record.ts';
 import { phraseColours, scorePrompt, scoreWords } from '../../../src/scoring/word-scores.ts';
 import { scoredWords } from '../../../src/scoring/word-objects.ts';
 import { fakeRecord } from '../export/fake-record.ts';

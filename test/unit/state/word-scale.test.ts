@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenInfo } from '../../../src/attention/record.ts';
-import type { MapInput } from '../../../src/render/overlay-types.ts';
+import type { TokenInfo } from '../../../src/core/record.ts';
+import type { MapInput } from '../../../src/core/overlay-types.ts';
 import { scaledMaps, wordStats } from '../../../src/state/word-scale.ts';
 import { MapCache } from '../../../src/state/maps.ts';
 import { contentPositions, seriesCsv, stepSeries } from '../../../src/state/step-series.ts';
