@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowserSession } from './harness.ts';
 import { readOverlay, STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
-import { parseModelIndex, type ModelIndex } from '../../src/model/model-index.ts';
+import { parseModelIndex, type ModelIndex } from '../../src/state/model-index.ts';
 
 const SHOTS = 'test-results/models';
 mkdirSync(SHOTS, { recursive: true });

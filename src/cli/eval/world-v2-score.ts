@@ -3,7 +3,7 @@
  * `summarise`), on top of the checker in world-v2.ts.
  */
 import { aggregateAttention } from '../../attention/aggregate.ts';
-import type { GenerationRecord } from '../../attention/record.ts';
+import type { GenerationRecord } from '../../core/record.ts';
 import { fromModelRange, type Mask, type RgbImage } from './image.ts';
 import { heatmapIoU } from './iou.ts';
 import { findObjects, type Found, type V2Scene, type WorldSpec } from './world-v2.ts';
