@@ -4,8 +4,8 @@
  */
 import { aggregateAttention } from '../../attention/aggregate.ts';
 import type { GenerationRecord } from '../../core/record.ts';
-import { fromModelRange, type Mask, type RgbImage } from './image.ts';
-import { heatmapIoU } from './iou.ts';
+import { fromModelRange, type Mask, type RgbImage } from '../../scoring/image.ts';
+import { heatmapIoU } from '../../scoring/iou.ts';
 import { findObjects, type Found, type V2Scene, type WorldSpec } from './world-v2.ts';
 
 export interface V2Prompt {

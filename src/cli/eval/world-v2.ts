@@ -5,7 +5,7 @@
  * at the same area and centroid; each caption object takes the found object of its colour nearest to
  * where the caption puts it. Verdicts per prompt: fully right, relation right, background right.
  */
-import type { Mask, RgbImage } from './image.ts';
+import type { Mask, RgbImage } from '../../scoring/image.ts';
 
 export interface WorldSpec {
   size: number;
