@@ -180,7 +180,7 @@ def distill(dcfg, teacher_run, out, max_steps=None, quiet=False, steps=None):
         with torch.no_grad():
             ctx = teacher.text(torch.cat([ids, empty[None].expand(B, -1).to(dev)]))  # (2B, T, D)
             target = teacher_target(teacher, xt, t, ctx[:B], ctx[B:], w)
-        v, _ = student.unet(xt, t, ctx[:B], w)
+        v, _ = student.unet(xt, t, ctx[:B], guidance=w)
         loss = F.mse_loss(v, target)
         lr = lr_at(step, dcfg)
         for g in opt.param_groups:

@@ -244,7 +244,7 @@ def generate(model, captions, seed, steps=25, guidance=4.0):
     ts = torch.linspace(1, 0, steps + 1)
     for i in range(steps):
         if distilled:
-            v, attn = model.unet(x, ts[i].repeat(B) * 1000, ctx, torch.full((B,), float(guidance)))
+            v, attn = model.unet(x, ts[i].repeat(B) * 1000, ctx, guidance=torch.full((B,), float(guidance)))
             x = x + (ts[i + 1] - ts[i]) * v
         else:
             t = ts[i].repeat(2 * B) * 1000  # (2B,)

@@ -162,7 +162,9 @@ class CrossAttention(nn.Module):
         self.v = nn.Linear(text_dim, c)
         self.out = nn.Conv2d(c, c, 1)
 
-    def forward(self, x, ctx):
+    def forward(self, x, ctx, control=None):
+        """control: None, or (token_scale (B, T) | None, inject (B, nh, HW, T) | None, inject_weight (B, T)
+        | None), see apply_control."""
         B, C, H, W = x.shape
         T = ctx.shape[1]
         hs = C // self.nh
@@ -171,8 +173,26 @@ class CrossAttention(nn.Module):
         v = self.v(ctx).reshape(B, T, self.nh, hs).permute(0, 2, 3, 1)  # (B, nh, hs, T)
         scores = (k @ q) * (1.0 / math.sqrt(hs))  # (B, nh, T, HW)
         probs = scores.softmax(dim=2)  # (B, nh, T, HW), sums to 1 over T
+        if control is not None:
+            probs = apply_control(probs, *control)  # (B, nh, T, HW)
         y = (v @ probs).reshape(B, C, H, W)  # (B, nh, hs, HW) -> (B, C, H, W)
         return x + self.out(y), probs.transpose(2, 3)  # probs as (B, nh, HW, T), HW row-major y*W+x
+
+
+def apply_control(probs, token_scale=None, inject=None, inject_weight=None):
+    """Prompt-to-prompt control of post-softmax cross-attention probabilities probs (B, nh, T, HW):
+    first the injection, probs + w * (inject - probs) per token (w = inject_weight (B, T): 0 keeps the
+    model's own map, 1 takes the injected one; inject (B, nh, HW, T) is given in the layout of the
+    attention outputs), then the reweighting, probs * token_scale (B, T). No renormalisation over T,
+    as in prompt-to-prompt's AttentionReweight: renormalising would hand a silenced word's mass to the
+    other tokens (mostly the start token) and make x2 on one word shrink every other word instead of
+    making that word's values count twice. With token_scale = 1 and inject_weight = 0 both are exact
+    no-ops in float32 (p * 1 = p, p + 0 * (q - p) = p for finite q)."""
+    if inject is not None and inject_weight is not None:
+        probs = probs + inject_weight[:, None, :, None] * (inject.transpose(2, 3) - probs)
+    if token_scale is not None:
+        probs = probs * token_scale[:, None, :, None]
+    return probs
 
 
 def attn_key(lvl, i):
@@ -240,9 +260,17 @@ class UNet(nn.Module):
                 out.append((f"attn_up_{lvl}_{i}", "up", lvl, i, res(lvl)))
         return out
 
-    def forward(self, sample, timestep, text_embeddings, guidance=None):
-        """guidance (B,): the guidance scale, an input of guidance-distilled models only."""
+    def forward(self, sample, timestep, text_embeddings, token_scale=None, inject=None, inject_weight=None,
+                guidance=None):
+        """token_scale (B, T), inject {attention output name: (B, nh, h*w, T)}, inject_weight (B, T): the
+        optional prompt-to-prompt control of every cross-attention (apply_control); None = no control.
+        guidance (B,): the guidance scale, an input of guidance-distilled models only (distill.py)."""
         B = sample.shape[0]
+        use = token_scale is not None or inject is not None
+
+        def ctl(name):
+            return (token_scale, (inject or {}).get(name), inject_weight) if use else None
+
         temb = self.time_mlp(timestep_embedding(timestep, self.cfg.time_dim))  # (B, td)
         if self.cfg.guidance_embed:
             g = timestep_embedding(guidance * GUIDANCE_EMBED_SCALE, self.cfg.time_dim)  # (B, td)
@@ -253,18 +281,20 @@ class UNet(nn.Module):
         for lvl, res in enumerate(self.down_res):
             x = res(x, temb)  # (B, c, H >> lvl, W >> lvl)
             for i in range(self.cfg.attn_levels.count(lvl)):
-                x, attn[f"attn_down_{lvl}_{i}"] = self.down_attn[attn_key(lvl, i)](x, text_embeddings)
+                name = f"attn_down_{lvl}_{i}"
+                x, attn[name] = self.down_attn[attn_key(lvl, i)](x, text_embeddings, ctl(name))
             skips.append(x)
             if lvl < len(self.downsample):
                 x = self.downsample[lvl](x)  # (B, c, H >> lvl+1, W >> lvl+1)
         x = self.mid_res(x, temb)  # (B, ch[-1], h, w)
         for i, a in enumerate(self.mid_attn):
-            x, attn[f"attn_mid_0_{i}"] = a(x, text_embeddings)
+            x, attn[f"attn_mid_0_{i}"] = a(x, text_embeddings, ctl(f"attn_mid_0_{i}"))
         for j, res in enumerate(self.up_res):
             lvl = len(self.up_res) - 1 - j
             x = res(torch.cat([x, skips[lvl]], dim=1), temb)  # (B, c, H >> lvl, W >> lvl)
             for i in range(self.cfg.up_attn_levels.count(lvl)):
-                x, attn[f"attn_up_{lvl}_{i}"] = self.up_attn[attn_key(lvl, i)](x, text_embeddings)
+                name = f"attn_up_{lvl}_{i}"
+                x, attn[name] = self.up_attn[attn_key(lvl, i)](x, text_embeddings, ctl(name))
             if lvl > 0:
                 x = F.interpolate(x, scale_factor=2.0, mode="nearest")  # (B, c, 2h, 2w)
         out = self.conv_out(F.silu(self.norm_out(x)))  # (B, 3, H, W)
@@ -281,7 +311,7 @@ class TextToImage(nn.Module):
         self.unet = UNet(cfg)
 
     def forward(self, sample, timestep, input_ids, guidance=None):
-        return self.unet(sample, timestep, self.text(input_ids), guidance)
+        return self.unet(sample, timestep, self.text(input_ids), guidance=guidance)
 
 
 def count_params(m):
@@ -305,7 +335,7 @@ def sample(model, input_ids, uncond_ids, steps=25, guidance=4.0, generator=None,
         ctx = model.text(input_ids)  # (B, T, D)
         w = torch.full((B,), float(guidance))  # (B,)
         for i in range(steps):
-            v, attn = model.unet(x, ts[i].repeat(B) * 1000, ctx, w)  # (B, 3, H, W)
+            v, attn = model.unet(x, ts[i].repeat(B) * 1000, ctx, guidance=w)  # (B, 3, H, W)
             x = x + (ts[i + 1] - ts[i]) * v
             if keep_attn:
                 record.append(attn)

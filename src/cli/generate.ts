@@ -15,11 +15,12 @@ import { planarToBytes } from '../model/image.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
 import { validateSettings } from '../model/validate.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
+import { parseWeights } from './weights.ts';
 import type { Subcommand } from './main.ts';
 import { encodePng } from '../export/png.ts';
 
 const USAGE =
-  'wordlight generate (--prompt "…" | --prompts FILE) --out DIR [--seed N] [--steps N] [--guidance G] [--ep wasm|cpu] [--threads N] [--model DIR]';
+  'wordlight generate (--prompt "…" | --prompts FILE) --out DIR [--weight WORD=FACTOR …] [--seed N] [--steps N] [--guidance G] [--ep wasm|cpu] [--threads N] [--model DIR]';
 
 const OPTIONS = {
   prompt: { type: 'string' },
@@ -31,6 +32,7 @@ const OPTIONS = {
   ep: { type: 'string' },
   threads: { type: 'string' },
   model: { type: 'string' },
+  weight: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -137,11 +139,12 @@ function checkPrompts(
   engine: Engine,
   prompts: string[],
   fromFile: string | undefined,
-  settings: { seed: number; steps: number; guidance: number },
+  settings: { seed: number; steps: number; guidance: number; weights?: Record<string, number> },
 ): void {
   prompts.forEach((prompt, i) => {
     try {
-      engine.prepare({ prompt, ...settings, seed: settings.seed + i });
+      const s = { prompt, ...settings, seed: settings.seed + i };
+      engine.prepareControl(s, engine.prepare(s));
     } catch (e) {
       if (fromFile && e instanceof InvalidInputError) {
         throw new InvalidInputError(e.field, `${fromFile} prompt ${i + 1}: ${e.message}`);
@@ -171,6 +174,7 @@ export const generateCommand: Subcommand = {
     const seedArg = numberOption(o.seed, '--seed', true);
     const stepsArg = numberOption(o.steps, '--steps', true);
     const guidanceArg = numberOption(o.guidance, '--guidance', false);
+    const weights = parseWeights(o.weight ?? []);
 
     const prompts = o.prompts !== undefined ? await readPrompts(o.prompts) : [o.prompt as string];
     // Model-free checks first, so bad settings fail in milliseconds, not after loading the model.
@@ -192,6 +196,7 @@ export const generateCommand: Subcommand = {
         seed: seedArg ?? d.seed,
         steps: stepsArg ?? d.steps,
         guidance: guidanceArg ?? d.guidance,
+        ...(Object.keys(weights).length > 0 ? { weights } : {}),
       };
       const engine = generator.engine!;
       checkPrompts(engine, prompts, o.prompts, base);

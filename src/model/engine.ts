@@ -6,7 +6,14 @@
  * the scale as an input, a plain Euler step.
  * Runs the same in a Web Worker, in Node and in tests; it only needs a LoadedModel.
  */
-import type { GenerationRecord, GenerationSettings, StepRecord } from '../attention/record.ts';
+import type {
+  EditRecord,
+  GenerationRecord,
+  GenerationSettings,
+  StepRecord,
+} from '../attention/record.ts';
+import { copyControlSettings, planControl } from './control-plan.ts';
+import type { ControlFeeds } from './control.ts';
 import { ExecutionError, GenerationCancelledError, WordlightError } from './errors.ts';
 import type { GenerationHandlers } from './generator.ts';
 import { UNET_OUTPUT, type LoadedModel } from './load.ts';
@@ -79,6 +86,22 @@ export class Engine {
     return tokenized;
   }
 
+  /** Validates weights and edit against the prompt and the package; the control of one run. */
+  prepareControl(
+    settings: GenerationSettings,
+    tokenized: TokenizedPrompt,
+    source?: GenerationRecord,
+  ): { feeds: ControlFeeds | null; edit?: EditRecord } {
+    return planControl(
+      this.model.ort,
+      this.model.manifest,
+      this.tokenizer,
+      settings,
+      tokenized,
+      source,
+    );
+  }
+
   /**
    * Runs one generation. `onStep` may transfer the step's buffers (the engine never reads them
    * again). Rejects with GenerationCancelledError (partial record, complete: false) when the signal
@@ -90,6 +113,7 @@ export class Engine {
   ): Promise<GenerationRecord> {
     const t0 = performance.now();
     const tokenized = this.prepare(settings);
+    const control = this.prepareControl(settings, tokenized, handlers.source);
     const { manifest, ort, ep, textEncoder, unet } = this.model;
     const { channels: C, height: H, width: W } = manifest.image;
     const T = manifest.tokenizer.maxTokens;
@@ -103,6 +127,7 @@ export class Engine {
         seed: settings.seed,
         steps: settings.steps,
         guidance: settings.guidance,
+        ...copyControlSettings(settings),
       },
       model: { name: manifest.name, version: manifest.version },
       image: {
@@ -123,6 +148,7 @@ export class Engine {
       complete: false,
       ep: { ...ep },
       timings: { encodeMs: 0, totalMs: 0 },
+      ...(control.edit ? { edit: control.edit } : {}),
     };
     const cancelled = (): GenerationCancelledError => {
       record.timings.totalMs = performance.now() - t0;
@@ -192,6 +218,7 @@ export class Engine {
             timestep: new ort.Tensor('float32', timestep, [B]),
             text_embeddings: new ort.Tensor('float32', embeddings, [B, T, D]),
             ...guidanceFeed,
+            ...control.feeds?.feeds(i),
           },
           fetches,
         ),

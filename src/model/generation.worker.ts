@@ -60,6 +60,7 @@ async function generate(msg: Extract<ToWorker, { type: 'generate' }>): Promise<v
   const { id } = msg;
   try {
     const record = await generator.generate(msg.settings, {
+      ...(msg.source ? { source: msg.source } : {}),
       onBegin: (header, tokenized) => post({ type: 'begin', id, header, tokenized }),
       onStep: (step, progress) =>
         post(

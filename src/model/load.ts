@@ -68,6 +68,14 @@ async function createSession(
       );
     }
   }
+  const extra = session.inputNames.filter((n) => !inputs.includes(n));
+  if (extra.length > 0) {
+    await session.release();
+    throw new ModelLoadError(
+      where,
+      `graph has inputs ${extra.map((n) => `"${n}"`).join(', ')} that manifest.json does not declare (a contract v2 graph needs the manifest's "control" block); re-export the package`,
+    );
+  }
   for (const name of outputs) {
     if (!session.outputNames.includes(name)) {
       await session.release();
@@ -116,8 +124,22 @@ export async function loadModel(
   const unetFile = unetFileFor(manifest, ep, unetChoice);
   try {
     const attention = manifest.attention.map((a) => a.output);
-    const inputs = manifest.guidance ? [...UNET_INPUTS, manifest.guidance.input] : UNET_INPUTS;
-    unet = await createSession(ort, source, unetFile, ep, inputs, [UNET_OUTPUT, ...attention]);
+    const control = manifest.control
+      ? [
+          manifest.control.tokenScale,
+          manifest.control.injectWeight,
+          ...attention.map((a) => manifest.control?.inject[a] ?? a),
+        ]
+      : [];
+    const guidance = manifest.guidance ? [manifest.guidance.input] : [];
+    unet = await createSession(
+      ort,
+      source,
+      unetFile,
+      ep,
+      [...UNET_INPUTS, ...control, ...guidance],
+      [UNET_OUTPUT, ...attention],
+    );
   } catch (e) {
     await textEncoder.release();
     throw e;

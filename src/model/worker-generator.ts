@@ -9,7 +9,12 @@ import type { GenerationRecord, GenerationSettings, StepRecord } from '../attent
 import { ExecutionError, GenerationCancelledError } from './errors.ts';
 import type { EpRequest } from './execution-providers.ts';
 import type { GenerationHandlers, Generator, LoadedModelInfo } from './generator.ts';
-import { deserializeError, type FromWorker, type ToWorker } from './worker-protocol.ts';
+import {
+  deserializeError,
+  sourceForWorker,
+  type FromWorker,
+  type ToWorker,
+} from './worker-protocol.ts';
 
 export interface WorkerGeneratorOptions {
   /** URL of the model package directory (relative URLs resolve against the page). */
@@ -158,7 +163,12 @@ export class WorkerGenerator implements Generator {
         if (this.#currentGeneration === id) this.#currentGeneration = null;
       };
       const id = this.#request(
-        (id) => ({ type: 'generate', id, settings: { ...settings } }),
+        (id) => ({
+          type: 'generate',
+          id,
+          settings: structuredClone(settings),
+          ...(handlers.source ? { source: sourceForWorker(handlers.source) } : {}),
+        }),
         (msg, done) => {
           switch (msg.type) {
             case 'begin':
