@@ -19,6 +19,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import type { GenerationSettings } from '../../attention/record.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
+import { clickToFinalFrame, INSTRUMENT, type PageRun } from './browser-page.ts';
 import { BENCH_PROMPT } from './generation.ts';
 import { median, p95 } from './stats.ts';
 import type { BenchRow } from './types.ts';
@@ -39,87 +40,6 @@ const FLAGS = [
   '--no-first-run',
   '--disable-quic',
 ];
-
-/** Installed before the app's scripts: notes when each worker 'step' message arrives and when the
- * main thread is free again after it, and times renderer draws. */
-const INSTRUMENT = `
-globalThis.__name = (f) => f;
-globalThis.__benchSteps = [];
-const NativeWorker = globalThis.Worker;
-globalThis.Worker = class extends NativeWorker {
-  constructor(...args) {
-    super(...args);
-    this.addEventListener('message', (ev) => {
-      const d = ev.data;
-      if (!d || d.type !== 'step') return;
-      const recvAt = performance.now();
-      const rec = { recvAt, latency: typeof d.sentAt === 'number' ? performance.timeOrigin + recvAt - d.sentAt : NaN,
-                    workerMs: d.step.ms, freeAt: NaN };
-      globalThis.__benchSteps.push(rec);
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => { rec.freeAt = performance.now(); ch.port1.close(); };
-      ch.port2.postMessage(null);
-    });
-  }
-};`;
-
-interface PageRun {
-  totalMs: number;
-  workerMs: number[];
-  latencyMs: number[];
-  mainMs: number[];
-  drawMs: number;
-  draws: number;
-}
-
-/** In the page: click Generate, resolve at the first animation frame after the run finished. */
-async function clickToFinalFrame(steps: number): Promise<PageRun> {
-  type Bench = {
-    __benchSteps: { latency: number; workerMs: number; recvAt: number; freeAt: number }[];
-  };
-  const g = globalThis as unknown as Bench;
-  const ex = window.__wordlight!.explorer;
-  const r = ex.renderer!;
-  ex.settings.steps = steps;
-  let pending: Promise<void> | null = null;
-  const generate = ex.generate.bind(ex);
-  ex.generate = (follow?: boolean) => (pending = generate(follow));
-  const render = r.render.bind(r);
-  let drawMs = 0;
-  let draws = 0;
-  r.render = () => {
-    const t = performance.now();
-    render();
-    drawMs += performance.now() - t;
-    draws++;
-  };
-  g.__benchSteps = [];
-  const button = [...document.querySelectorAll('button')].find(
-    (b) => b.textContent?.trim() === 'Generate',
-  );
-  if (!button) throw new Error('no Generate button');
-  await new Promise((res) => requestAnimationFrame(res));
-  const t0 = performance.now();
-  button.click();
-  if (!pending) throw new Error('the click did not start a generation');
-  await pending;
-  await new Promise((res) => requestAnimationFrame(res));
-  const totalMs = performance.now() - t0;
-  ex.generate = generate;
-  r.render = render;
-  await new Promise((res) => setTimeout(res, 50));
-  const s = g.__benchSteps;
-  if (!ex.record?.complete || ex.record.steps.length !== steps || s.length !== steps)
-    throw new Error(`generation incomplete (${s.length}/${steps} steps)`);
-  return {
-    totalMs,
-    workerMs: s.map((x) => x.workerMs),
-    latencyMs: s.map((x) => x.latency),
-    mainMs: s.map((x) => x.freeAt - x.recvAt),
-    drawMs,
-    draws,
-  };
-}
 
 /** Opens the app without a prompt (nothing generates) and returns ms from navigation to model ready. */
 async function loadApp(page: Page, url: string): Promise<number> {
@@ -163,6 +83,8 @@ export async function benchBrowserGeneration(dir = DEFAULT_MODEL_DIR): Promise<B
   let server: PreviewServer | null = null;
   let browser: Browser | null = null;
   const node = createNodeGenerator({ dir, ep: 'wasm', threads: 2 });
+  // Before issue 14: the fp32 UNet on WASM (and a batch-2 CFG model): the "today" baseline.
+  const nodeFp32 = createNodeGenerator({ dir, ep: 'wasm', threads: 2, unet: 'fp32' });
   try {
     await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
     server = await preview({
@@ -210,6 +132,7 @@ export async function benchBrowserGeneration(dir = DEFAULT_MODEL_DIR): Promise<B
     await page.fill('[aria-label="Prompt"]', BENCH_PROMPT);
 
     const info = await node.load();
+    await nodeFp32.load();
     const { guidance, seed } = info.manifest.defaults;
     const settings: GenerationSettings = { prompt: BENCH_PROMPT, seed, steps: STEPS, guidance };
     await page.evaluate((s) => {
@@ -220,16 +143,23 @@ export async function benchBrowserGeneration(dir = DEFAULT_MODEL_DIR): Promise<B
 
     const runs: PageRun[] = [];
     const nodeMs: number[] = [];
+    const nodeFp32Ms: number[] = [];
     const ratios: number[] = [];
+    const speedups: number[] = [];
     for (let i = 0; i < WARMUP + REPS; i++) {
       const run = await page.evaluate(clickToFinalFrame, STEPS);
       const t0 = performance.now();
       await node.generate(settings);
       const n = performance.now() - t0;
+      const t1 = performance.now();
+      await nodeFp32.generate(settings);
+      const f = performance.now() - t1;
       if (i < WARMUP) continue;
       runs.push(run);
       nodeMs.push(n);
+      nodeFp32Ms.push(f);
       ratios.push(run.totalMs / n);
+      speedups.push(n / f);
     }
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
     const browserMs = runs.map((r) => r.totalMs);
@@ -249,6 +179,23 @@ export async function benchBrowserGeneration(dir = DEFAULT_MODEL_DIR): Promise<B
         nodeMs,
         common,
       ),
+      row('browser/generation/node-fp32', 'same, fp32 UNet (before int8): Node', nodeFp32Ms, {
+        ...common,
+        unet: info.manifest.unet,
+      }),
+      {
+        ...row(
+          'browser/generation/node-vs-fp32',
+          'Node: now / fp32 UNet, per run',
+          speedups,
+          {},
+          'ratio',
+        ),
+        target: 0.5,
+        ratio: median(speedups),
+        ratioOf: 'fp32 UNet',
+        targetOn: 'ratio',
+      },
       {
         ...row(
           'browser/generation/ratio',
@@ -301,6 +248,7 @@ export async function benchBrowserGeneration(dir = DEFAULT_MODEL_DIR): Promise<B
     ];
   } finally {
     await node.dispose();
+    await nodeFp32.dispose();
     await browser?.close();
     await server?.close();
     await rm(outDir, { recursive: true, force: true });
