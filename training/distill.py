@@ -37,10 +37,9 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import scenes  # noqa: E402
 from model import TextToImage  # noqa: E402
 from train import (CorruptCheckpoint, TrainConfig, checkpoint_path, config_from_dict, find_checkpoint,  # noqa: E402
-                   load_checkpoint, lr_at, save_checkpoint)
+                   load_checkpoint, lr_at, save_checkpoint, world_module)
 
 
 @dataclass
@@ -53,7 +52,7 @@ class DistillConfig:
     warmup: int = 50
     weight_decay: float = 0.0
     grad_clip: float = 1.0
-    p_two: float = 0.8  # fraction of two-object scenes, as in training
+    p_two: float = 0.8  # fraction of two-object scenes, as in training (world v1; v2 uses its own mix)
     guidance_min: float = 0.0  # w is drawn uniformly from [guidance_min, guidance_max]
     guidance_max: float = 10.0
     uncond_frac: float = 0.05  # empty captions (target: the teacher's unconditional velocity)
@@ -150,7 +149,9 @@ def distill(dcfg, teacher_run, out, max_steps=None, quiet=False, steps=None):
     # the run's config as train.py writes it, so load_model/eval/export read the student like any run
     run_cfg = TrainConfig(preset=dcfg.preset, model=student.cfg, steps=dcfg.steps, batch_size=dcfg.batch_size,
                           lr=dcfg.lr, min_lr=dcfg.min_lr, warmup=dcfg.warmup, seed=dcfg.seed,
-                          threads=dcfg.threads, device=dcfg.device, init_from=os.path.relpath(tpath))
+                          threads=dcfg.threads, device=dcfg.device, init_from=os.path.relpath(tpath),
+                          world=tcfg.world)
+    world = world_module(tcfg)  # the teacher's scenes world (v1 scenes.py or v2 scenes_v2.py)
 
     def checkpoint():
         save_checkpoint(dict(step=step, model=student.state_dict(), ema=ema.state_dict(),
@@ -159,7 +160,7 @@ def distill(dcfg, teacher_run, out, max_steps=None, quiet=False, steps=None):
                              distill=dataclasses.asdict(dcfg), distill_teacher=teacher_run,
                              elapsed=elapsed, losses=losses, base=base), out)
 
-    empty = torch.tensor(scenes.tokenize(""), dtype=torch.long)  # (T,)
+    empty = torch.tensor(world.tokenize(""), dtype=torch.long)  # (T,)
     log = open(os.path.join(out, "log.jsonl"), "a")
     t_last_ckpt, t_log, log_losses, done_here = time.time(), time.time(), [], 0
     student.train()
@@ -167,7 +168,7 @@ def distill(dcfg, teacher_run, out, max_steps=None, quiet=False, steps=None):
     while step < dcfg.steps and (max_steps is None or done_here < max_steps):
         t0 = time.time()
         B = dcfg.batch_size
-        b = scenes.sample_batch(B, rng, p_two=dcfg.p_two)
+        b = world.sample_batch(B, rng, p_two=dcfg.p_two) if tcfg.world == "v1" else world.sample_batch(B, rng)
         x0 = torch.from_numpy(b.image)  # (B, 3, 32, 32)
         ids = torch.from_numpy(b.input_ids)  # (B, T)
         drop = torch.rand(B, generator=gen) < dcfg.uncond_frac
