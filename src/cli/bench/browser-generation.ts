@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import type { GenerationSettings } from '../../attention/record.ts';
+import type { GenerationSettings } from '../../core/record.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
 import { clickToFinalFrame, INSTRUMENT, type PageRun } from './browser-page.ts';
 import { BENCH_PROMPT } from './generation.ts';
