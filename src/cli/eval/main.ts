@@ -9,13 +9,17 @@
  * graph on onnxruntime-node, ~6× faster per step than WASM here; --ep wasm runs the browser's path),
  * --threads N (default 1), --limit N (first N single- and first N two-object prompts, for a quick
  * look), --seed-sets 0,1000,2000, --steps N and --guidance G (override the manifest's defaults,
- * e.g. to see what fewer steps cost in adherence).
+ * e.g. to see what fewer steps cost in adherence), --section all|adherence|control (default all;
+ * control = the attention-control section, control-eval.ts, on packages with control inputs) and
+ * --control-prompts N (prompts per control experiment, default 20).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { numberOption, parseOptions, UsageError } from '../args.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
+import { controlUnavailable } from '../../model/control.ts';
+import { formatControl, runControlEval, type ControlEvalResult } from './control-eval.ts';
 import { evaluateSample, type SampleOutcome } from './evaluate.ts';
 import { TAU } from './iou.ts';
 import { figures, formatFigures } from './metrics.ts';
@@ -31,11 +35,13 @@ const OPTIONS = {
   'seed-sets': { type: 'string', default: '0,1000,2000' },
   steps: { type: 'string' },
   guidance: { type: 'string' },
+  section: { type: 'string', default: 'all' },
+  'control-prompts': { type: 'string', default: '20' },
 } as const;
 
 const USAGE =
   'npm run eval -- [--model DIR] [--prompts FILE] [--out FILE] [--ep cpu|wasm] [--threads N] ' +
-  '[--limit N] [--seed-sets 0,1000,2000] [--steps N] [--guidance G]';
+  '[--limit N] [--seed-sets 0,1000,2000] [--steps N] [--guidance G] [--section all|adherence|control] [--control-prompts N]';
 
 export async function runEval(argv: string[]): Promise<number> {
   const values = parseOptions(argv, OPTIONS, USAGE);
@@ -56,6 +62,12 @@ export async function runEval(argv: string[]): Promise<number> {
   const stepsOption = numberOption(values.steps, '--steps', true);
   const guidanceOption = numberOption(values.guidance, '--guidance', false);
 
+  const section = values.section;
+  if (section !== 'all' && section !== 'adherence' && section !== 'control')
+    bad(`--section must be all, adherence or control (got "${section}")`);
+  const controlPrompts = numberOption(values['control-prompts'], '--control-prompts', true) ?? 20;
+  if (controlPrompts < 1) bad('--control-prompts must be ≥ 1');
+
   const set = await loadPromptSet(values.prompts);
   const prompts = limitPrompts(set.prompts, limit);
   const generator = createNodeGenerator({ dir: values.model, ep: ep as 'cpu' | 'wasm', threads });
@@ -75,7 +87,7 @@ export async function runEval(argv: string[]): Promise<number> {
     );
 
     const sets: SampleOutcome[][] = [];
-    for (const [k, base] of seedSets.entries()) {
+    for (const [k, base] of (section === 'control' ? [] : seedSets).entries()) {
       const outcomes: SampleOutcome[] = [];
       for (const [i, p] of prompts.entries()) {
         const settings = {
@@ -97,8 +109,21 @@ export async function runEval(argv: string[]): Promise<number> {
     }
 
     const figs = figures(sets);
+    if (section !== 'control') console.log(`\n${formatFigures(figs)}\n`);
+    let control: ControlEvalResult | null = null;
+    if (section !== 'adherence' && manifest.control) {
+      control = await runControlEval(generator, set.prompts, {
+        steps,
+        guidance,
+        seedSets,
+        prompts: controlPrompts,
+        log,
+      });
+      console.log(`\n${formatControl(control)}\n`);
+    } else if (section !== 'adherence') {
+      log(`control section skipped: ${controlUnavailable(manifest)}`);
+    }
     const wallSeconds = (performance.now() - started) / 1000;
-    console.log(`\n${formatFigures(figs)}\n`);
     const results = {
       schema: 1,
       date: new Date().toISOString(),
@@ -115,6 +140,7 @@ export async function runEval(argv: string[]): Promise<number> {
       },
       heldOut,
       figures: figs,
+      control,
       samples: sets.map((outcomes, k) => ({ seedBase: seedSets[k], outcomes })),
     };
     await mkdir(dirname(values.out), { recursive: true });
