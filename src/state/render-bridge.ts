@@ -6,3 +6,4 @@ export { OverlayRenderer } from '../render/overlay-renderer.ts';
 export { detectWebGl2 } from '../render/webgl-support.ts';
 export { schedulePaint, colormapGradient } from '../render/map-painter.ts';
 export { COMPARE_COLORS } from '../render/overlay-types.ts';
+export { diverging } from '../render/diverging.ts';
