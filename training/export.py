@@ -45,6 +45,34 @@ class UNetExport(nn.Module):
         return (out, *attn.values())
 
 
+def world_of(model):
+    """The scenes module (vocabulary, tokenizer, grammar) a model was trained on."""
+    if model.cfg.phrase_rule == "v2":
+        import scenes_v2
+        return scenes_v2
+    return scenes
+
+
+def world_v2_manifest(man, cfg):
+    """A world-v2 package: its own name, vocabulary, grammar (text and grammarSpec, which the runtime
+    checks prompts against) and held-out combinations."""
+    import scenes_v2 as w
+    man["name"] = "scenes-v2"
+    man["description"] = ("Tiny pixel-space text-to-image UNet (32x32), the scenes model fine-tuned on world v2: "
+                          "8 shapes, 11 colours, up to three objects, relations and backgrounds.")
+    man["tokenizer"]["vocab"] = w.VOCAB
+    man["grammarSpec"] = w.GRAMMAR_SPEC
+    t = man["training"]
+    t["grammar"] = w.GRAMMAR
+    t["heldOut"] = [list(h) for h in w.HELD_OUT]
+    t["heldOutRelations"] = sorted(list(h) for h in w.HELD_OUT_REL)
+    t["heldOutBackgrounds"] = sorted(list(h) for h in w.HELD_OUT_BG)
+    t["textEncoderNote"] = ("phrase-scoped self-attention, v2 rule: a phrase starts at 'and', an article, a relation "
+                            "word or 'on a'; words attend within their phrase and to the relation phrase; relation "
+                            f"words attend to {'the whole prompt' if cfg.model.relation_scope == 'objects' else 'their phrase'}")
+    return man
+
+
 class UNetControlExport(UNetExport):
     """Model contract v2: the UNet with the prompt-to-prompt control inputs token_scale (B, T),
     inject_weight (B, T) and one inject_<output> (B, heads, h*w, T) per attention output (model.apply_control)."""
@@ -73,6 +101,7 @@ def export_onnx(model, out, control=True):
     inputs), as the packages before v2 were made (import_onnx.py rebuilds those with it)."""
     T, D = model.cfg.max_tokens, model.cfg.text_dim
     names = [name for name, *_ in model.unet.attention_layout()]
+    scenes = world_of(model)  # noqa: F811  (v1 or v2 tokenizer: T differs)
     ids = torch.tensor([scenes.tokenize("a red circle on the left and a blue square on the right"),
                         scenes.tokenize("")], dtype=torch.long)
     with warnings.catch_warnings():
@@ -169,7 +198,7 @@ def controlled_step(model, sample, timestep, ctx, prompt):
     weight[0, : len(words)] = 1.0
     weight[0, words.index("red")], weight[0, words.index("circle")] = 0.0, 0.5
     other = "a big green triangle on the left and a small yellow circle on the right"
-    other_ctx = model.text(torch.tensor([scenes.tokenize(other), scenes.tokenize("")]))
+    other_ctx = model.text(torch.tensor([world_of(model).tokenize(other), world_of(model).tokenize("")]))
     _, other_attn = model.unet(sample, timestep, other_ctx)
     inject = {k: torch.cat([a[:1], torch.zeros_like(a[1:])]) for k, a in other_attn.items()}
     out, attn = model.unet(sample, timestep, ctx, token_scale=scale, inject=inject, inject_weight=weight)
@@ -183,7 +212,8 @@ def controlled_step(model, sample, timestep, ctx, prompt):
 def write_fixtures(model, fixtures_dir):
     os.makedirs(fixtures_dir, exist_ok=True)
     prompt = "a big red circle on the left and a small blue square on the right"
-    ids = torch.tensor([scenes.tokenize(prompt), scenes.tokenize("")], dtype=torch.long)  # (2, T)
+    tok = world_of(model).tokenize
+    ids = torch.tensor([tok(prompt), tok("")], dtype=torch.long)  # (2, T)
     g = torch.Generator().manual_seed(0)
     sample = torch.randn(2, 3, 32, 32, generator=g)  # (2, 3, 32, 32)
     timestep = torch.tensor([700.0, 700.0])  # t = 0.7
@@ -263,6 +293,7 @@ def _manifest(model, cfg, ck, run):
         "scheduler": {"kind": "rectified-flow-euler", "trainTimesteps": 1000, "predictionType": "velocity",
                       "timestepScale": 1000, "guidanceUncond": ""},
         "defaults": {"steps": 25, "guidance": 4, "seed": 0},
+        "grammarSpec": scenes.GRAMMAR_SPEC,
         "attention": [{"output": n, "place": p, "block": b, "index": i, "resolution": [h, w], "heads": cfg.model.heads}
                       for n, p, b, i, (h, w) in model.unet.attention_layout()],
         "control": control_manifest(model.unet),
@@ -294,6 +325,12 @@ def export(run, out, fixtures_dir=None, quiet=False, verify=True):
     if problems:
         raise SystemExit("export does not satisfy the contract:\n  " + "\n  ".join(problems))
     man = manifest(model, cfg, ck, run)
+    if cfg.world == "v2":
+        man = world_v2_manifest(man, cfg)
+    ev2 = os.path.join(run, "eval_v2.json") if os.path.isdir(run) else None
+    if ev2 and os.path.exists(ev2):  # world v2's harder set (eval.py --set v2|both)
+        with open(ev2) as f:
+            man["training"]["evalV2"] = json.load(f)
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(man, f, indent=2)
         f.write("\n")

@@ -38,6 +38,14 @@ class ModelConfig:
     heads: int = 4  # cross-attention heads everywhere
     groups: int = 8  # GroupNorm groups
     time_dim: int = 128  # timestep embedding width
+    # world v2 (scenes_v2.py): phrase rule "v2" starts a phrase at "and", an article, a relation word or
+    # "on a" (the background phrase), so "A, B and C" and "A above B" split per object without commas
+    phrase_rule: str = "and"  # "and" (v1: phrase id = count of "and") | "v2"
+    article_ids: tuple = ()  # ids of "a", "an" (v2)
+    on_id: int = -1  # id of "on" (v2: "on" followed by an article starts the background phrase)
+    relation_ids: tuple = ()  # ids of "above", "below", "to": each starts a relation phrase (v2)
+    relation_scope: str = "objects"  # v2: what relation words attend to: "objects" (every word of the
+    #                                   prompt) or "own" (their own phrase); object words always see them
 
 
 # -----------------------------------------------------------------------------
@@ -105,9 +113,32 @@ class TextEncoder(nn.Module):
             allowed = key_ok.expand(-1, ids.shape[1], -1)  # (B, T, T)
         return allowed | self.eye[None]  # (B, T, T)
 
+    def attention_mask_v2(self, ids):
+        """The v2 phrase rule (see ModelConfig). A phrase starts at a token that is "and", an article, a
+        relation head or an "on" followed by an article, unless the token before it also qualifies ("and a",
+        "on a" are one boundary). Every word may attend to its own phrase and to the relation phrase;
+        relation words attend to every word when relation_scope is "objects". (B, T, T) bool."""
+        cfg = self.cfg
+        isin = lambda x, vals: (x[..., None] == torch.tensor(list(vals), dtype=x.dtype)).any(-1)  # (B, T)
+        falses = torch.zeros_like(ids[:, :1], dtype=torch.bool)  # (B, 1)
+        art = isin(ids, cfg.article_ids)
+        rel = isin(ids, cfg.relation_ids)
+        next_art = torch.cat([art[:, 1:], falses], dim=1)
+        cand = (ids == cfg.and_id) | art | rel | ((ids == cfg.on_id) & next_art)
+        prev = torch.cat([falses, cand[:, :-1]], dim=1)
+        start = cand & ~prev
+        phrase = torch.cumsum(start.long(), dim=1)  # (B, T)
+        same = phrase[:, :, None] == phrase[:, None, :]  # (B, T, T)
+        in_rel = (same & rel[:, None, :]).any(dim=2)  # (B, T): the token is in a relation phrase
+        key_ok = (ids != cfg.pad_id)[:, None, :]  # (B, 1, T)
+        allowed = same | in_rel[:, None, :]
+        if cfg.relation_scope == "objects":
+            allowed = allowed | in_rel[:, :, None]
+        return (allowed & key_ok) | self.eye[None, :ids.shape[1], :ids.shape[1]]
+
     def forward(self, ids):
         B, T = ids.shape
-        allowed = self.attention_mask(ids)  # (B, T, T)
+        allowed = self.attention_mask_v2(ids) if self.cfg.phrase_rule == "v2" else self.attention_mask(ids)  # (B, T, T)
         x = self.tok(ids) + self.pos[:, :T]  # (B, T, D)
         for block in self.blocks:
             x = block(x, allowed)

@@ -4,6 +4,8 @@
  * attention/<output>.npy and record.json. All prompts are checked before any model work, so a bad
  * line fails fast instead of after minutes of output.
  */
+import type { GrammarIssue } from '../model/grammar.ts';
+import { warnOutsideGrammar } from './grammar-warning.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { aggregateAttention } from '../attention/aggregate.ts';
@@ -62,7 +64,7 @@ function median(xs: number[]): number {
 export async function writeGenerationOutputs(
   dir: string,
   record: GenerationRecord,
-  extra: { loadMs: number; unknown: string[] },
+  extra: { loadMs: number; unknown: string[]; grammar?: GrammarIssue[] },
 ): Promise<string[]> {
   if (!record.complete || !record.final)
     throw new InvalidInputError('record', 'Refusing to write an incomplete generation.');
@@ -105,6 +107,7 @@ export async function writeGenerationOutputs(
     words,
     unknown: extra.unknown,
     truncated: record.truncated,
+    outsideGrammar: extra.grammar ?? [],
     tokens: record.tokens.map((t) => t.token),
     layers: record.layers,
     timings: {
@@ -209,8 +212,9 @@ export const generateCommand: Subcommand = {
         const dir = o.prompts !== undefined ? join(o.out, String(i).padStart(3, '0')) : o.out;
         const settings = { ...base, prompt, seed: base.seed + i };
         const unknown = engine.tokenizer.tokenize(prompt).unknown;
+        const grammar = warnOutsideGrammar(info.manifest, prompt);
         const record = await generator.generate(settings);
-        await writeGenerationOutputs(dir, record, { loadMs: info.loadMs, unknown });
+        await writeGenerationOutputs(dir, record, { loadMs: info.loadMs, unknown, grammar });
         const note = unknown.length ? ` (not in vocabulary: ${unknown.join(', ')})` : '';
         console.log(
           `${dir}: "${prompt}" seed ${settings.seed}, ${settings.steps} steps on ${record.ep.name} in ${Math.round(record.timings.totalMs)} ms${note}`,

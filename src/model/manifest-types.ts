@@ -4,6 +4,8 @@
  * Validation lives in `manifest.ts`; see ../shared/DESIGN.md for the prose contract.
  */
 
+import type { GrammarSpec } from './grammar.ts';
+
 export type AttentionPlace = 'down' | 'mid' | 'up';
 
 /** One cross-attention output of the UNet graph. */
@@ -88,4 +90,6 @@ export interface ModelManifest {
   control?: ControlSpec;
   /** How the model was made (free-form record from training/export.py). */
   training?: Record<string, unknown>;
+  /** The prompt grammar the model was trained on; prompts outside it are flagged (grammar.ts). */
+  grammarSpec?: GrammarSpec;
 }

@@ -5,6 +5,7 @@
  */
 import type { AttentionOutputSpec, ControlSpec, ModelManifest } from './manifest-types.ts';
 import { ManifestError, ModelLoadError } from './errors.ts';
+import { grammarSpecOf } from './grammar.ts';
 import { oneLine, type PackageSource } from './package-source.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -237,6 +238,15 @@ export function validateManifest(json: unknown, file: string): ModelManifest {
   if (control) manifest.control = control;
   if (typeof root.description === 'string') manifest.description = root.description;
   if (root.training !== undefined) manifest.training = root.training as Record<string, unknown>;
+  if (root.grammarSpec !== undefined) {
+    const spec = grammarSpecOf(root);
+    if (!spec)
+      c.fail(
+        'grammarSpec',
+        'must list colours, shapes, sizes, positions, pairs, triples, relations, backgrounds, colourBackground and maxObjects',
+      );
+    manifest.grammarSpec = spec;
+  }
   return manifest;
 }
 

@@ -8,7 +8,7 @@ import export
 import scenes
 
 CONTRACT_KEYS = ["name", "version", "license", "description", "image", "tokenizer", "textEncoder", "unet",
-                 "embeddingDim", "scheduler", "defaults", "attention", "control", "training"]
+                 "embeddingDim", "scheduler", "defaults", "grammarSpec", "attention", "control", "training"]
 
 
 def test_manifest(package):
@@ -24,6 +24,7 @@ def test_manifest(package):
     assert man["scheduler"] == {"kind": "rectified-flow-euler", "trainTimesteps": 1000, "predictionType": "velocity",
                                 "timestepScale": 1000, "guidanceUncond": ""}
     assert man["defaults"] == {"steps": 25, "guidance": 4, "seed": 0}
+    assert man["grammarSpec"] == json.loads(json.dumps(scenes.GRAMMAR_SPEC)) and man["grammarSpec"]["maxObjects"] == 2
     tr = man["training"]
     assert tr["preset"] == "smoke" and tr["steps"] == 30 and tr["batchSize"] == 8
     assert tr["heldOut"] == [list(h) for h in scenes.HELD_OUT]
