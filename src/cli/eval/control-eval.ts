@@ -76,6 +76,8 @@ export interface SwapRow {
   inject: number;
   /** Mean IoU of the edited object's mask with the source object's mask (0 where one is missing). */
   iou: number;
+  /** The same over the samples where both objects were found. */
+  iouFound: number;
   /** Share of samples whose edited object has the target shape (swap) or colour (colour swap). */
   changed: number;
   n: number;
@@ -164,6 +166,7 @@ export async function runControlEval(
     change: (o: ExpectedObject, otherColours: Colour[]) => ExpectedObject,
   ): Promise<SwapRow[]> {
     const iou = new Map<number, number[]>(injections.map((f) => [f, []]));
+    const iouFound = new Map<number, number[]>(injections.map((f) => [f, []]));
     const changed = new Map<number, number[]>(injections.map((f) => [f, []]));
     for (const base of o.seedSets) {
       for (const p of prompts) {
@@ -186,6 +189,7 @@ export async function runControlEval(
           );
           const found = scene(edit, objects).checks[0]?.found;
           iou.get(f)!.push(maskIoU(found?.mask, srcMask));
+          if (found && srcMask) iouFound.get(f)!.push(maskIoU(found.mask, srcMask));
           const same =
             found !== null &&
             found !== undefined &&
@@ -197,6 +201,7 @@ export async function runControlEval(
     return injections.map((f) => ({
       inject: f,
       iou: r4(mean(iou.get(f)!)),
+      iouFound: r4(mean(iouFound.get(f)!)),
       changed: r4(mean(changed.get(f)!)),
       n: iou.get(f)!.length,
     }));
@@ -221,17 +226,17 @@ export function formatControl(r: ControlEvalResult): string {
     ),
     '',
     `Shape word swap ${r.shapeSwap.from} → ${r.shapeSwap.to} (every token's maps injected in the first F of the steps)`,
-    '  injection   mask IoU with source   edited object is a square   n',
+    '  injection   mask IoU with source (all / both found)   edited object is a square   n',
     ...r.shapeSwap.rows.map(
       (x) =>
-        `  ${x.inject.toFixed(2).padEnd(10)} ${x.iou.toFixed(3).padStart(12)}           ${x.changed.toFixed(3).padStart(12)}           ${x.n}`,
+        `  ${x.inject.toFixed(2).padEnd(10)} ${x.iou.toFixed(3).padStart(12)} / ${x.iouFound.toFixed(3)}              ${x.changed.toFixed(3).padStart(12)}           ${x.n}`,
     ),
     '',
     "Colour swap (first object's colour → another), injection 0 and 1",
-    '  injection   mask IoU with source   colour changed   n',
+    '  injection   mask IoU with source (all / both found)   new colour found   n',
     ...r.colourSwap.rows.map(
       (x) =>
-        `  ${x.inject.toFixed(2).padEnd(10)} ${x.iou.toFixed(3).padStart(12)}           ${x.changed.toFixed(3).padStart(8)}        ${x.n}`,
+        `  ${x.inject.toFixed(2).padEnd(10)} ${x.iou.toFixed(3).padStart(12)} / ${x.iouFound.toFixed(3)}              ${x.changed.toFixed(3).padStart(8)}        ${x.n}`,
     ),
   ];
   return lines.join('\n');
