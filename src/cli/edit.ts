@@ -9,11 +9,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { imageDifference, wordMapChanges } from '../attention/compare.ts';
-import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
+import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
 import { encodePng } from '../export/png.ts';
 import { alignPrompts } from '../model/align.ts';
 import { controlUnavailable } from '../model/control.ts';
-import { InvalidInputError } from '../model/errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
 import { validateSettings } from '../model/validate.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';

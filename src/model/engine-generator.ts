@@ -3,7 +3,7 @@
  * Keeps the Generator contract: load once, one generation at a time (a new one cancels and waits
  * for the running one), cancel between steps.
  */
-import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
+import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
 import { Engine, type EngineOptions } from './engine.ts';
 import type { GenerationHandlers, Generator, LoadedModelInfo } from './generator.ts';
 import { releaseModel, type LoadedModel } from './load.ts';

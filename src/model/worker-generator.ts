@@ -5,8 +5,8 @@
  * WebGPU (e.g. a lost device) becomes an ExecutionError reported through `onFallback`, and the
  * generation is retried once on WASM.
  */
-import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
-import { ExecutionError, GenerationCancelledError } from './errors.ts';
+import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
+import { ExecutionError, GenerationCancelledError } from '../core/errors.ts';
 import type { EpRequest } from './execution-providers.ts';
 import type { GenerationHandlers, Generator, LoadedModelInfo } from './generator.ts';
 import {

@@ -6,10 +6,10 @@
  * paints and a refused edit keeps both results. Checks that need no model run (unknown words,
  * prompts that cannot be aligned, a model without control inputs) answer at once, in one line.
  */
-import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
+import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
 import { alignPrompts } from '../model/align.ts';
 import { controlUnavailable } from '../model/control.ts';
-import { InvalidInputError } from '../model/errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import type { Generator } from '../model/generator.ts';
 import { GenerationState } from './generation.svelte.ts';
 

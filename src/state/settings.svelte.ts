@@ -3,15 +3,15 @@
  * colormap, normalisation, opacity, τ, image smoothing, special tokens shown). Values are clamped
  * on write so the URL hash, the inputs and the engine never see out-of-range numbers.
  */
-import type { GenerationSettings } from '../attention/record.ts';
+import type { GenerationSettings } from '../core/settings.ts';
 import { WEIGHT_RANGE } from '../model/control.ts';
-import { COLORMAP_NAMES, type ColormapName } from '../render/colormaps.ts';
 import {
   DEFAULT_OVERLAY_PARAMS,
+  type ColormapName,
   type MapNormalization,
   type OverlayMode,
   type OverlayParams,
-} from '../render/overlay-types.ts';
+} from '../core/overlay-types.ts';
 
 export const LIMITS = {
   steps: { min: 1, max: 100 },
@@ -24,8 +24,6 @@ export const LIMITS = {
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
-
-export { COLORMAP_NAMES, type ColormapName };
 
 export class SettingsState {
   #prompt = $state('');

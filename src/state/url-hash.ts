@@ -4,8 +4,13 @@
  * Parsing is field by field: a missing, malformed or out-of-range field is dropped (the app keeps
  * its default) and never affects the others, so a hand-edited or truncated link still opens.
  */
-import { OVERLAY_MODES, type OverlayMode } from '../render/overlay-types.ts';
-import { COLORMAP_NAMES, LIMITS, type ColormapName } from './settings.svelte.ts';
+import {
+  COLORMAP_NAMES,
+  OVERLAY_MODES,
+  type ColormapName,
+  type OverlayMode,
+} from '../core/overlay-types.ts';
+import { LIMITS } from './settings.svelte.ts';
 import { MAX_PINNED, type HeadChoice, type LayerChoice } from './selection.svelte.ts';
 
 export interface HashState {

@@ -11,7 +11,7 @@
  *    of the new colour's mask with the source object's mask.
  * Prompts come from eval/prompts.json; seeds are base + the prompt's index, as in the main eval.
  */
-import type { GenerationRecord, GenerationSettings } from '../../attention/record.ts';
+import type { GenerationRecord, GenerationSettings } from '../../core/record.ts';
 import type { Generator } from '../../model/generator.ts';
 import { inspectScene, type ExpectedObject } from './checker.ts';
 import { fromModelRange, type Mask } from './image.ts';
