@@ -9,9 +9,11 @@
  * graph on onnxruntime-node, ~6× faster per step than WASM here; --ep wasm runs the browser's path),
  * --threads N (default 1), --limit N (first N single- and first N two-object prompts, for a quick
  * look), --seed-sets 0,1000,2000, --steps N and --guidance G (override the manifest's defaults,
- * e.g. to see what fewer steps cost in adherence), --section all|adherence|control (default all;
- * control = the attention-control section, control-eval.ts, on packages with control inputs) and
- * --control-prompts N (prompts per control experiment, default 20).
+ * e.g. to see what fewer steps cost in adherence), --set v1|v2|both (v1: the regression set above;
+ * v2: world v2's harder set, eval/prompts-v2.json or --prompts-v2 FILE, world-v2-run.ts; both: the two
+ * and the combined score that picks the default model), --section all|adherence|control (default all;
+ * control = the attention-control section, control-eval.ts, on packages with control inputs; it
+ * uses the v1 set's prompts) and --control-prompts N (prompts per control experiment, default 20).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -24,6 +26,7 @@ import { evaluateSample, type SampleOutcome } from './evaluate.ts';
 import { TAU } from './iou.ts';
 import { figures, formatFigures } from './metrics.ts';
 import { heldOutTriples, loadPromptSet, type EvalPrompt } from './prompts.ts';
+import { combinedScore, formatV2, loadV2Prompts, runV2, type V2Result } from './world-v2-run.ts';
 
 const OPTIONS = {
   model: { type: 'string', default: DEFAULT_MODEL_DIR },
@@ -35,13 +38,16 @@ const OPTIONS = {
   'seed-sets': { type: 'string', default: '0,1000,2000' },
   steps: { type: 'string' },
   guidance: { type: 'string' },
+  set: { type: 'string', default: 'v1' },
+  'prompts-v2': { type: 'string', default: 'eval/prompts-v2.json' },
   section: { type: 'string', default: 'all' },
   'control-prompts': { type: 'string', default: '20' },
 } as const;
 
 const USAGE =
   'npm run eval -- [--model DIR] [--prompts FILE] [--out FILE] [--ep cpu|wasm] [--threads N] ' +
-  '[--limit N] [--seed-sets 0,1000,2000] [--steps N] [--guidance G] [--section all|adherence|control] [--control-prompts N]';
+  '[--limit N] [--seed-sets 0,1000,2000] [--steps N] [--guidance G] [--set v1|v2|both] [--prompts-v2 FILE] ' +
+  '[--section all|adherence|control] [--control-prompts N]';
 
 export async function runEval(argv: string[]): Promise<number> {
   const values = parseOptions(argv, OPTIONS, USAGE);
@@ -67,7 +73,10 @@ export async function runEval(argv: string[]): Promise<number> {
     bad(`--section must be all, adherence or control (got "${section}")`);
   const controlPrompts = numberOption(values['control-prompts'], '--control-prompts', true) ?? 20;
   if (controlPrompts < 1) bad('--control-prompts must be ≥ 1');
-
+  const which = values.set;
+  if (which !== 'v1' && which !== 'v2' && which !== 'both')
+    bad(`--set must be v1, v2 or both (got "${which}")`);
+  const v2File = which === 'v1' ? null : await loadV2Prompts(values['prompts-v2']);
   const set = await loadPromptSet(values.prompts);
   const prompts = limitPrompts(set.prompts, limit);
   const generator = createNodeGenerator({ dir: values.model, ep: ep as 'cpu' | 'wasm', threads });
@@ -87,7 +96,8 @@ export async function runEval(argv: string[]): Promise<number> {
     );
 
     const sets: SampleOutcome[][] = [];
-    for (const [k, base] of (section === 'control' ? [] : seedSets).entries()) {
+    const adherence = which !== 'v2' && section !== 'control';
+    for (const [k, base] of adherence ? seedSets.entries() : []) {
       const outcomes: SampleOutcome[] = [];
       for (const [i, p] of prompts.entries()) {
         const settings = {
@@ -108,8 +118,11 @@ export async function runEval(argv: string[]): Promise<number> {
       sets.push(outcomes);
     }
 
-    const figs = figures(sets);
-    if (section !== 'control') console.log(`\n${formatFigures(figs)}\n`);
+    const figs = adherence ? figures(sets) : [];
+    let v2: V2Result | null = null;
+    if (v2File && section !== 'control') {
+      v2 = await runV2(generator, v2File, { seedSets, steps, guidance, limit, log });
+    }
     let control: ControlEvalResult | null = null;
     if (section !== 'adherence' && manifest.control) {
       control = await runControlEval(generator, set.prompts, {
@@ -119,11 +132,24 @@ export async function runEval(argv: string[]): Promise<number> {
         prompts: controlPrompts,
         log,
       });
-      console.log(`\n${formatControl(control)}\n`);
     } else if (section !== 'adherence') {
       log(`control section skipped: ${controlUnavailable(manifest)}`);
     }
     const wallSeconds = (performance.now() - started) / 1000;
+    if (adherence) console.log(`\n${formatFigures(figs)}\n`);
+    if (control) console.log(`\n${formatControl(control)}\n`);
+    if (v2) console.log(`${formatV2(v2.figures)}\n`);
+    const v1Adherence = ['single.fullyRight', 'two.fullyRight', 'two.binding', 'placement'].map(
+      (id) => figs.find((f) => f.id === id)?.mean ?? Number.NaN,
+    );
+    const combined =
+      v2 && which === 'both'
+        ? combinedScore(v1Adherence, v2.figures, v2File?.categories ?? [])
+        : null;
+    if (combined !== null)
+      console.log(
+        `combined (mean of all adherence figures, v1 + v2 sets): ${combined.toFixed(3)}\n`,
+      );
     const results = {
       schema: 1,
       date: new Date().toISOString(),
@@ -139,9 +165,13 @@ export async function runEval(argv: string[]): Promise<number> {
         promptCount: prompts.length,
       },
       heldOut,
+      set: which,
       figures: figs,
       control,
       samples: sets.map((outcomes, k) => ({ seedBase: seedSets[k], outcomes })),
+      ...(v2
+        ? { v2: { prompts: values['prompts-v2'], figures: v2.figures, rows: v2.rows }, combined }
+        : {}),
     };
     await mkdir(dirname(values.out), { recursive: true });
     await writeFile(values.out, `${JSON.stringify(results, null, 1)}\n`);
