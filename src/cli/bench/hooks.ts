@@ -3,6 +3,8 @@
  * before (and without) them:
  *   hover-latency.ts  export async function benchHoverLatency(): Promise<BenchRow[]>   (UI)
  *   gif-export.ts     export async function benchGifExport(): Promise<BenchRow[]>      (export)
+ *   browser-generation.ts  export async function benchBrowserGeneration(): Promise<BenchRow[]>
+ *                     (the built app in Chromium: click → final frame, load, per-step breakdown)
  * A hook that throws becomes a row saying so; it never sinks the whole bench.
  */
 import { existsSync } from 'node:fs';
@@ -17,6 +19,11 @@ interface Hook {
 export const HOOKS: readonly Hook[] = [
   { file: 'hover-latency.ts', exportName: 'benchHoverLatency', id: 'hover-latency' },
   { file: 'gif-export.ts', exportName: 'benchGifExport', id: 'gif-export' },
+  {
+    file: 'browser-generation.ts',
+    exportName: 'benchBrowserGeneration',
+    id: 'browser-generation',
+  },
 ];
 
 export interface HookOutcome {
