@@ -4,6 +4,7 @@
  * on write so the URL hash, the inputs and the engine never see out-of-range numbers.
  */
 import type { GenerationSettings } from '../attention/record.ts';
+import { clampLimited, LIMITS, MAX_PROMPT_CHARS } from '../core/limits.ts';
 import { COLORMAP_NAMES, type ColormapName } from '../render/colormaps.ts';
 import {
   DEFAULT_OVERLAY_PARAMS,
@@ -12,13 +13,10 @@ import {
   type OverlayParams,
 } from '../render/overlay-types.ts';
 
-export const LIMITS = {
-  steps: { min: 1, max: 100 },
-  guidance: { min: 0, max: 20 },
-  seed: { min: 0, max: 2 ** 31 - 1 },
-  opacity: { min: 0, max: 1 },
-  tau: { min: 0, max: 1 },
-} as const;
+export { LIMITS };
+
+/** The generation fields a person types into; `input` clamps them and says so. */
+export type NumberField = 'seed' | 'steps' | 'guidance';
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
@@ -38,6 +36,8 @@ export class SettingsState {
   #tau = $state(DEFAULT_OVERLAY_PARAMS.tau);
   #smooth = $state(DEFAULT_OVERLAY_PARAMS.smooth);
   #showSpecial = $state(false);
+  /** Per field: why the value on screen differs from the one typed (null: used as typed). */
+  #notes = $state<Record<NumberField, string | null>>({ seed: null, steps: null, guidance: null });
   /** Generation fields set since construction (by the URL or the user), not by model defaults. */
   readonly #touched: Record<string, boolean> = {};
 
@@ -45,7 +45,8 @@ export class SettingsState {
     return this.#prompt;
   }
   set prompt(v: string) {
-    this.#prompt = v;
+    this.#prompt =
+      [...v].length > MAX_PROMPT_CHARS ? [...v].slice(0, MAX_PROMPT_CHARS).join('') : v;
   }
   get seed(): number {
     return this.#seed;
@@ -111,9 +112,24 @@ export class SettingsState {
     this.#showSpecial = v;
   }
 
-  /** New random seed (the shuffle button). */
+  /** New random seed (the shuffle button), any of the 2³² seeds. */
   shuffleSeed(random: () => number = Math.random): void {
-    this.seed = Math.floor(random() * LIMITS.seed.max);
+    this.seed = Math.floor(random() * (LIMITS.seed.max + 1));
+    this.#notes = { ...this.#notes, seed: null };
+  }
+
+  /**
+   * A value typed into a field (NaN for text that is not a number): the field then shows the value
+   * that will run, and `notes[field]` says why it differs from what was typed.
+   */
+  input(field: NumberField, v: number): void {
+    const c = clampLimited(v, LIMITS[field], this[field]);
+    this[field] = c.value;
+    this.#notes = { ...this.#notes, [field]: c.note };
+  }
+
+  get notes(): Readonly<Record<NumberField, string | null>> {
+    return this.#notes;
   }
 
   /**
