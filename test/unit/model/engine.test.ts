@@ -160,6 +160,41 @@ describe('EngineGenerator', () => {
     gen.cancel(); // no-op when idle
   }, 120_000);
 
+  it('latest wins: 3 and 20 calls at once end in one finished run, the rest cancelled, no error', async () => {
+    const gen = new EngineGenerator(sharedModel);
+    await gen.load();
+    for (const n of [3, 20]) {
+      const calls = Array.from({ length: n }, (_, i) =>
+        gen.generate({ ...settings, seed: i, steps: 2 }).then(
+          (r) => ({ ok: r.settings.seed }),
+          (e: unknown) => ({ error: e }),
+        ),
+      );
+      const results = await Promise.all(calls);
+      const finished = results.filter((r) => 'ok' in r);
+      const errors = results.filter(
+        (r) => 'error' in r && !(r.error instanceof GenerationCancelledError),
+      );
+      expect(errors).toEqual([]);
+      expect(finished).toEqual([{ ok: n - 1 }]);
+    }
+  }, 120_000);
+
+  it('cancel() also drops a queued run, and an aborted signal leaves the queue', async () => {
+    const gen = new EngineGenerator(sharedModel);
+    await gen.load();
+    const a = gen.generate({ ...settings, steps: 10 }).catch((e: unknown) => e);
+    const controller = new AbortController();
+    const b = gen.generate(settings, { signal: controller.signal }).catch((e: unknown) => e);
+    controller.abort();
+    expect(await b).toBeInstanceOf(GenerationCancelledError);
+    const c = gen.generate(settings).catch((e: unknown) => e);
+    gen.cancel();
+    expect(await a).toBeInstanceOf(GenerationCancelledError);
+    expect(await c).toBeInstanceOf(GenerationCancelledError);
+    expect((await gen.generate({ ...settings, steps: 1 })).complete).toBe(true);
+  }, 120_000);
+
   it('honours an external AbortSignal', async () => {
     const gen = new EngineGenerator(sharedModel);
     const controller = new AbortController();
