@@ -29,8 +29,14 @@ export interface GenerationHandlers {
 }
 
 export interface Generator {
-  /** Loads the model package (idempotent). Rejects with a ModelLoadError naming file and reason. */
-  load(): Promise<LoadedModelInfo>;
+  /**
+   * Loads the model package (idempotent). Rejects with a ModelLoadError naming file and reason.
+   * `onProgress` reports downloaded bytes per file; `signal` cancels the download.
+   */
+  load(handlers?: {
+    onProgress?: (p: { file: string; loaded: number; total: number }) => void;
+    signal?: AbortSignal;
+  }): Promise<LoadedModelInfo>;
   /**
    * Runs one generation. Resolves with a complete record; rejects with GenerationCancelledError
    * (carrying the partial record, `complete: false`) when cancelled, or a WordlightError otherwise.

@@ -7,13 +7,17 @@ import type { GenerationRecord, GenerationSettings, StepRecord } from '../attent
 import * as errors from './errors.ts';
 import type { EpRequest } from './execution-providers.ts';
 import type { LoadedModelInfo } from './generator.ts';
+import type { FetchProgress } from './package-source.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 
 /** Main thread → worker. */
 export type ToWorker =
-  | { type: 'load'; id: number; modelUrl: string; ep: EpRequest; note?: string }
+  | { type: 'load'; id: number; modelUrl: string; ep: EpRequest; note?: string; stallMs?: number }
   | { type: 'generate'; id: number; settings: GenerationSettings }
+  /** Cancels request `id` (a load or a generation), whether running or queued. */
   | { type: 'cancel'; id: number }
+  /** Heartbeat: the worker answers `pong` with the same id as soon as its event loop is free. */
+  | { type: 'ping'; id: number }
   | { type: 'dispose'; id: number };
 
 export interface StepProgress {
@@ -25,6 +29,8 @@ export interface StepProgress {
 /** Worker → main thread. */
 export type FromWorker =
   | { type: 'loaded'; id: number; info: LoadedModelInfo }
+  | { type: 'loadProgress'; id: number; progress: FetchProgress }
+  | { type: 'pong'; id: number }
   /** `header`: the record without steps (steps: [], final: null, complete: false). */
   | { type: 'begin'; id: number; header: GenerationRecord; tokenized: TokenizedPrompt }
   | { type: 'step'; id: number; step: StepRecord; progress: StepProgress }

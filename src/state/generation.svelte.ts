@@ -19,6 +19,12 @@ export interface LoadFailure {
   reason: string;
 }
 
+export interface LoadProgress {
+  file: string;
+  loaded: number;
+  total: number;
+}
+
 export interface Progress {
   done: number;
   total: number;
@@ -43,6 +49,8 @@ export class GenerationState {
   #running = $state(false);
   #progress = $state.raw<Progress>({ done: 0, total: 0, msPerStep: 0 });
   #notice = $state.raw<RunNotice | null>(null);
+  #loadProgress = $state.raw<LoadProgress | null>(null);
+  #loadController: AbortController | null = null;
   /** The last complete record: what comes back after a cancel or an error. */
   #lastComplete: GenerationRecord | null = null;
   /** Bumped per run so callbacks of a superseded run are ignored. */
@@ -72,6 +80,14 @@ export class GenerationState {
   get progress(): Progress {
     return this.#progress;
   }
+  /** Bytes of the model file downloading now (null when not loading or not known yet). */
+  get loadProgress(): LoadProgress | null {
+    return this.#loadProgress;
+  }
+  /** Stops a model download in progress; the load then fails with a Retry. */
+  cancelLoad(): void {
+    this.#loadController?.abort();
+  }
   get notice(): RunNotice | null {
     return this.#notice;
   }
@@ -88,8 +104,14 @@ export class GenerationState {
   async load(): Promise<LoadedModelInfo | null> {
     this.#modelStatus = 'loading';
     this.#loadFailure = null;
+    this.#loadProgress = null;
+    const controller = new AbortController();
+    this.#loadController = controller;
     try {
-      const info = await this.#generator.load();
+      const info = await this.#generator.load({
+        signal: controller.signal,
+        onProgress: (p) => (this.#loadProgress = { ...p }),
+      });
       this.#model = info;
       this.#modelStatus = 'ready';
       return info;
@@ -100,6 +122,8 @@ export class GenerationState {
           : { file: 'model package', reason: errorMessage(e) };
       this.#modelStatus = 'failed';
       return null;
+    } finally {
+      if (this.#loadController === controller) this.#loadController = null;
     }
   }
 
