@@ -8,7 +8,6 @@
  * Options are checked before any model work; the file is written to a temporary name and renamed
  * only when complete, so a failure or Ctrl-C leaves no partial file.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { tfReady } from '../attention/tf.ts';
 import { stepLabel, tokenText, type AnimationSpec } from '../export/animation.ts';
 import { ExportCancelledError } from '../export/errors.ts';
@@ -25,6 +24,7 @@ import {
 } from '../export/options.ts';
 import type { ExportControl } from '../export/progress.ts';
 import { runExport, type ExportJob } from '../export/run.ts';
+import { echo } from '../core/limits.ts';
 import { InvalidInputError } from '../model/errors.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
 import { COLORMAP_NAMES, isColormapName } from '../render/colormaps.ts';
@@ -35,10 +35,11 @@ import {
   type OverlayParams,
 } from '../render/overlay-types.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
+import { checkFileOutput, STDOUT, writeOutput } from './files.ts';
 import type { Subcommand } from './main.ts';
 
 const USAGE =
-  'wordlight export --prompt "…" --format gif|png|poster|zip --out FILE [--word W]… [--size 256|512|1024] [--seed N] [--steps N] [--guidance G] [--fps N] [--colormap viridis|inferno|turbo|jet] [--mode heatmap|mask|compare] [--opacity X] [--cumulative] [--no-label] [--model DIR]';
+  'wordlight export --prompt "…" --format gif|png|poster|zip --out FILE|- [--word W]… [--size 256|512|1024] [--seed N] [--steps N] [--guidance G] [--fps N] [--colormap viridis|inferno|turbo|jet] [--mode heatmap|mask|compare] [--opacity X] [--cumulative] [--no-label] [--model DIR]';
 
 const OPTIONS = {
   prompt: { type: 'string' },
@@ -103,6 +104,8 @@ export function parseExportArgs(argv: string[]): CliExportOptions | 'help' {
       `Unsupported mode "${o.mode}": use one of ${OVERLAY_MODES.join(', ')}.`,
     );
   }
+  const words = (o.word ?? []).map((w) => w.trim().toLowerCase());
+  checkWordCount(format, mode, words);
   const opacity = numberOption(o.opacity, '--opacity', false) ?? DEFAULT_OVERLAY_PARAMS.opacity;
   if (opacity < 0 || opacity > 1)
     throw new UsageError(`--opacity must be from 0 to 1 (got ${opacity}).`);
@@ -110,7 +113,7 @@ export function parseExportArgs(argv: string[]): CliExportOptions | 'help' {
     prompt: o.prompt,
     format,
     out: o.out,
-    words: (o.word ?? []).map((w) => w.trim().toLowerCase()),
+    words,
     size,
     seed: numberOption(o.seed, '--seed', true),
     steps: numberOption(o.steps, '--steps', true),
@@ -121,6 +124,18 @@ export function parseExportArgs(argv: string[]): CliExportOptions | 'help' {
     label: !o['no-label'],
     model: o.model ?? DEFAULT_MODEL_DIR,
   };
+}
+
+/** Every --word must be shown: refuse the ones a format would silently drop. */
+function checkWordCount(format: ExportFormat, mode: OverlayMode, words: string[]): void {
+  const got = `got ${words.length}: ${words.map((w) => echo(w, 30)).join(', ')}`;
+  if (format === 'zip' && words.length > 0)
+    throw new UsageError(`zip holds every word; drop --word (${got}).`);
+  if ((format === 'png' || format === 'gif') && words.length > (mode === 'compare' ? 2 : 1)) {
+    throw new UsageError(
+      `${format} shows one word (two with --mode compare); ${got}. Use a poster for more, or no --word for a grid of all words.`,
+    );
+  }
 }
 
 /** Token positions of the requested words; a word not in the prompt is a one-line error. */
@@ -154,6 +169,8 @@ export async function runCliExport(
   control: ExportControl = {},
 ): Promise<CliExportResult> {
   const t0 = performance.now();
+  // A bad --out (missing directory, /dev/full, …) fails now, not after the generation.
+  await checkFileOutput(opts.out);
   await tfReady;
   const generator = createNodeGenerator({ dir: opts.model, threads: 1 });
   try {
@@ -244,21 +261,14 @@ function stillFrame(
   };
 }
 
-/** Writes atomically: a temporary sibling, renamed into place; removed on any failure. */
+/** Writes atomically (files.ts: through symlinks, never over a device) or to stdout for `-`. */
 async function finish(
   out: string,
   bytes: Uint8Array,
   frames: number,
   t0: number,
 ): Promise<CliExportResult> {
-  const tmp = `${out}.partial-${process.pid}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, out);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeOutput(out, bytes);
   return { file: out, bytes: bytes.length, frames, ms: performance.now() - t0 };
 }
 
@@ -276,7 +286,9 @@ export const exportCommand: Subcommand = {
       const r = await runCliExport(opts, { signal: controller.signal });
       const kb = Math.round(r.bytes / 1024);
       const what = opts.format === 'gif' ? `, ${r.frames} frames` : '';
-      console.log(`${r.file}: ${opts.format}${what}, ${kb} KB in ${Math.round(r.ms)} ms`);
+      // With --out - the file is stdout, so the summary goes to stderr.
+      const say = opts.out === STDOUT ? console.error : console.log;
+      say(`${r.file}: ${opts.format}${what}, ${kb} KB in ${Math.round(r.ms)} ms`);
       return 0;
     } catch (e) {
       if (e instanceof ExportCancelledError || controller.signal.aborted) {

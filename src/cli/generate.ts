@@ -4,7 +4,7 @@
  * attention/<output>.npy and record.json. All prompts are checked before any model work, so a bad
  * line fails fast instead of after minutes of output.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { aggregateAttention } from '../attention/aggregate.ts';
 import { encodeNpy } from '../attention/npy.ts';
@@ -15,6 +15,7 @@ import { planarToBytes } from '../model/image.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
 import { validateSettings } from '../model/validate.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
+import { checkDirOutput, FileSystemError, fsReason, makeDir, writeOutput } from './files.ts';
 import type { Subcommand } from './main.ts';
 import { encodePng } from '../export/png.ts';
 
@@ -65,10 +66,11 @@ export async function writeGenerationOutputs(
   if (!record.complete || !record.final)
     throw new InvalidInputError('record', 'Refusing to write an incomplete generation.');
   const { width: W, height: H, channels: C } = record.image;
-  await mkdir(join(dir, 'attention'), { recursive: true });
+  await checkDirOutput(dir);
+  await makeDir(join(dir, 'attention'));
   const files: string[] = [];
   const write = async (name: string, data: Uint8Array | string): Promise<void> => {
-    await writeFile(join(dir, name), data);
+    await writeOutput(join(dir, name), data);
     files.push(name);
   };
 
@@ -123,9 +125,7 @@ async function readPrompts(file: string): Promise<string[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new UsageError(
-      `cannot read --prompts file ${file} (${(e as NodeJS.ErrnoException).code ?? e}).`,
-    );
+    throw new FileSystemError(`cannot read --prompts file ${file}: ${fsReason(e)}`);
   }
   const prompts = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (prompts.length === 0)
@@ -173,6 +173,7 @@ export const generateCommand: Subcommand = {
     const guidanceArg = numberOption(o.guidance, '--guidance', false);
 
     const prompts = o.prompts !== undefined ? await readPrompts(o.prompts) : [o.prompt as string];
+    await checkDirOutput(o.out);
     // Model-free checks first, so bad settings fail in milliseconds, not after loading the model.
     validateSettings({
       prompt: prompts[0]!,

@@ -12,6 +12,9 @@ import { SHOTS, STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
 import { launchBrowser, useBrowserSession } from './harness.ts';
 
 const session = useBrowserSession(STABLE_SERVER);
+/** Navigation returns once committed: the tests then wait for the app's own state (a busy dev
+ * server may take longer than the default 30 s to serve every module before "load"). */
+const COMMIT = { waitUntil: 'commit' } as const;
 let page: Page;
 
 interface Tally {
@@ -75,7 +78,10 @@ beforeAll(async () => {
   page = await session.browser.newPage();
   await countWorkerMessages(page);
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`${session.server.url}?ep=wasm#p=a%20red%20circle%20on%20the%20left&steps=3`);
+  await page.goto(
+    `${session.server.url}?ep=wasm#p=a%20red%20circle%20on%20the%20left&steps=3`,
+    COMMIT,
+  );
   await waitForGeneration(page);
 });
 
@@ -159,7 +165,7 @@ describe('fields and links', () => {
     expect(long.length).toBeGreaterThan(500);
     const hash = `#p=${encodeURIComponent(long)}&seed=4294967295&steps=3&g=25`;
     const p = await session.browser.newPage();
-    await p.goto(`${session.server.url}?ep=wasm${hash}`);
+    await p.goto(`${session.server.url}?ep=wasm${hash}`, COMMIT);
     await waitForGeneration(p);
     expect(await p.getByRole('textbox', { name: 'Prompt' }).inputValue()).toBe(long);
     expect(await p.getByRole('spinbutton', { name: 'Seed' }).inputValue()).toBe('4294967295');
@@ -173,7 +179,10 @@ describe('fields and links', () => {
 
   it('names the fields a link drops: unknown layer, head out of range, steps 0', async () => {
     const p = await session.browser.newPage();
-    await p.goto(`${session.server.url}?ep=wasm#p=a%20red%20circle&steps=0&layer=attn_nope&head=7`);
+    await p.goto(
+      `${session.server.url}?ep=wasm#p=a%20red%20circle&steps=0&layer=attn_nope&head=7`,
+      COMMIT,
+    );
     const notice = p.getByRole('status', { name: 'Link fields not used' });
     await notice.waitFor({ timeout: 120_000 });
     await waitForGeneration(p);
@@ -236,7 +245,7 @@ describe('faults', () => {
         await route.continue();
       });
       const p = other.page;
-      await p.goto(`${session.server.url}?ep=wasm`);
+      await p.goto(`${session.server.url}?ep=wasm`, COMMIT);
       const alert = p.getByRole('alert').filter({ hasText: 'The model did not load' });
       await alert.waitFor({ timeout: 120_000 });
       expect(await alert.textContent()).toMatch(/unet\.onnx.*no data from the server for 20 s/);
