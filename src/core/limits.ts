@@ -49,10 +49,11 @@ export function describeRange(limit: NumberLimit): string {
 
 export type Checked = { ok: true; value: number } | { ok: false; reason: string };
 
-/** Parses decimal text strictly ("10k", "", "1e999", "0x10" are refused) and checks the range. */
+/** Parses decimal text strictly ("10k", "", "0x10", "1e999" are refused; "5e-324", what String()
+ * writes for tiny numbers, is not) and checks the range. */
 export function parseLimited(text: string, limit: NumberLimit): Checked {
   const trimmed = text.trim();
-  const v = /^[-+]?(\d+\.?\d*|\.\d+)$/.test(trimmed) ? Number(trimmed) : NaN;
+  const v = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed) ? Number(trimmed) : NaN;
   if (!Number.isFinite(v)) {
     return {
       ok: false,
