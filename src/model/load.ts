@@ -1,6 +1,7 @@
 /**
  * Loads a model package: manifest, then the two ONNX graphs as ORT sessions, checking that each graph
- * has the inputs and outputs the contract (and the manifest's attention list) promises. Any failure
+ * has the inputs and outputs the contract (and the manifest's attention list) promises, with the
+ * shapes the manifest implies (checked here at load, not at the first Generate). Any failure
  * is a ModelLoadError naming the file and the reason.
  */
 import type { ExecutionProviderChoice } from '../attention/record.ts';
@@ -38,6 +39,71 @@ function explainOrtFailure(bytes: Uint8Array, e: unknown): string {
   return `onnxruntime could not create a session (${msg}); re-export the model (opset 17)`;
 }
 
+/** An expected tensor: its name and shape, `null` for a free (batch) dimension. */
+export interface ExpectedTensor {
+  name: string;
+  shape: (number | null)[];
+  /** What in manifest.json the shape comes from, for the message. */
+  from: string;
+}
+
+type Metadata = { name: string; isTensor: boolean; shape?: readonly (number | string)[] };
+
+/**
+ * Compares the graph's declared shapes with the manifest's, dimension by dimension; symbolic or
+ * unknown dimensions (strings, -1, an empty shape) are not checked. Returns the first mismatch.
+ */
+export function shapeMismatch(
+  metadata: readonly Metadata[] | undefined,
+  expected: ExpectedTensor[],
+): string | null {
+  if (!metadata) return null; // an ORT build without metadata: names were checked already
+  for (const want of expected) {
+    const meta = metadata.find((m) => m.name === want.name);
+    const shape = meta?.isTensor ? (meta.shape ?? []) : [];
+    if (shape.length === 0) continue;
+    const show = (s: readonly (number | string | null)[]): string =>
+      `[${s.map((d) => (d === null || (typeof d === 'number' && d < 0) ? '?' : d)).join(', ')}]`;
+    const bad =
+      shape.length !== want.shape.length ||
+      want.shape.some(
+        (d, i) => d !== null && typeof shape[i] === 'number' && shape[i] >= 0 && shape[i] !== d,
+      );
+    if (bad)
+      return `"${want.name}" has shape ${show(shape)} but manifest.json says ${show(want.shape)} (${want.from})`;
+  }
+  return null;
+}
+
+/** The shapes the manifest promises for the text encoder and the UNet (batch free). */
+export function expectedShapes(m: ModelManifest): {
+  textEncoder: ExpectedTensor[];
+  unet: ExpectedTensor[];
+} {
+  const T = m.tokenizer.maxTokens;
+  const D = m.embeddingDim;
+  const { channels: C, height: H, width: W } = m.image;
+  const emb = {
+    name: 'text_embeddings',
+    shape: [null, T, D],
+    from: 'tokenizer.maxTokens, embeddingDim',
+  };
+  const image = (name: string): ExpectedTensor => ({ name, shape: [null, C, H, W], from: 'image' });
+  return {
+    textEncoder: [{ name: 'input_ids', shape: [null, T], from: 'tokenizer.maxTokens' }, emb],
+    unet: [
+      image('sample'),
+      emb,
+      image(UNET_OUTPUT),
+      ...m.attention.map((a) => ({
+        name: a.output,
+        shape: [null, a.heads, a.resolution[0] * a.resolution[1], T],
+        from: 'attention[].heads, resolution; tokenizer.maxTokens',
+      })),
+    ],
+  };
+}
+
 async function createSession(
   ort: Ort,
   source: PackageSource,
@@ -45,6 +111,7 @@ async function createSession(
   ep: ExecutionProviderChoice,
   inputs: string[],
   outputs: string[],
+  shapes: ExpectedTensor[] = [],
 ): Promise<OrtSession> {
   const where = source.describe(file);
   const bytes = await source.readBytes(file);
@@ -74,6 +141,17 @@ async function createSession(
       );
     }
   }
+  const meta = session as unknown as { inputMetadata?: Metadata[]; outputMetadata?: Metadata[] };
+  const mismatch = shapeMismatch(
+    meta.inputMetadata && meta.outputMetadata
+      ? [...meta.inputMetadata, ...meta.outputMetadata]
+      : undefined,
+    shapes,
+  );
+  if (mismatch) {
+    await session.release();
+    throw new ModelLoadError(where, `${mismatch}; re-export the package`);
+  }
   return session;
 }
 
@@ -86,6 +164,7 @@ export async function loadModel(
   const start = performance.now();
   const manifest = await loadManifest(source);
   configureOrt(ort, ep);
+  const shapes = expectedShapes(manifest);
   const textEncoder = await createSession(
     ort,
     source,
@@ -93,14 +172,20 @@ export async function loadModel(
     ep,
     TEXT_ENCODER_IO.inputs,
     TEXT_ENCODER_IO.outputs,
+    shapes.textEncoder,
   );
   let unet: OrtSession;
   try {
     const attention = manifest.attention.map((a) => a.output);
-    unet = await createSession(ort, source, manifest.unet, ep, UNET_INPUTS, [
-      UNET_OUTPUT,
-      ...attention,
-    ]);
+    unet = await createSession(
+      ort,
+      source,
+      manifest.unet,
+      ep,
+      UNET_INPUTS,
+      [UNET_OUTPUT, ...attention],
+      shapes.unet,
+    );
   } catch (e) {
     await textEncoder.release();
     throw e;
