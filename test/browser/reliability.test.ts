@@ -85,8 +85,16 @@ beforeAll(async () => {
   await waitForGeneration(page);
 });
 
+/** Sets the Steps field. The runs below are long (60-100 steps) so that the hurried inputs land
+ * while a run is still going, on an idle machine as on a loaded one. */
+async function setSteps(n: number): Promise<void> {
+  await page.getByRole('spinbutton', { name: 'Steps' }).fill(String(n));
+  await page.getByRole('spinbutton', { name: 'Steps' }).blur();
+}
+
 describe('one generation at a time', () => {
   it('three quick Enters: one finished generation, no error', async () => {
+    await setSteps(60);
     await prompt().fill('a blue square at the top');
     const n = await finishedRuns(async () => {
       await prompt().press('Enter');
@@ -116,6 +124,7 @@ describe('one generation at a time', () => {
   });
 
   it('20 rapid clicks, and 20 calls at once: one finished generation each', async () => {
+    await setSteps(100);
     await prompt().fill('a yellow circle in the center');
     const clicks = await finishedRuns(async () => {
       for (let i = 0; i < 20; i++) await generate().click({ delay: 0 });
