@@ -1,7 +1,7 @@
 /**
  * Entry point: builds the generator (the model runs in a Web Worker), the explorer state and the
  * page. URL query options: `?ep=wasm|webgpu` forces an execution provider, `?model=<name>` picks
- * another package under /models/.
+ * another package under /models/ (default: the one `models/index.json` names; the Model picker sets it).
  */
 import { mount } from 'svelte';
 import './app.css';
@@ -10,9 +10,9 @@ import { parseEpParam } from './model/execution-providers.ts';
 import { WorkerGenerator } from './model/worker-generator.ts';
 import { wordMapComputer } from './state/word-maps.ts';
 import { Explorer } from './state/explorer.svelte.ts';
+import { chooseModel, loadModelIndex } from './model/model-index.ts';
 
 const query = new URLSearchParams(location.search);
-const modelName = /^[\w.-]+$/.test(query.get('model') ?? '') ? query.get('model') : 'scenes';
 let ep: ReturnType<typeof parseEpParam> = 'auto';
 try {
   ep = parseEpParam(location.search);
@@ -20,17 +20,22 @@ try {
   // A bad ?ep= value is ignored (auto), like every other malformed URL field.
 }
 
-const generator = new WorkerGenerator({ modelUrl: `models/${modelName}/`, ep });
-const explorer = new Explorer(generator, wordMapComputer);
-
 // Test and bench hook: the explorer (state, renderer) of this page. Read-only use.
 declare global {
   interface Window {
     __wordlight?: { explorer: Explorer };
   }
 }
-window.__wordlight = { explorer };
 
-const target = document.getElementById('app');
-if (!target) throw new Error('index.html has no #app element');
-export default mount(App, { target, props: { explorer } });
+async function boot(): Promise<void> {
+  const index = await loadModelIndex();
+  const modelName = chooseModel(query.get('model'), index);
+  const generator = new WorkerGenerator({ modelUrl: `models/${modelName}/`, ep });
+  const explorer = new Explorer(generator, wordMapComputer);
+  window.__wordlight = { explorer };
+  const target = document.getElementById('app');
+  if (!target) throw new Error('index.html has no #app element');
+  mount(App, { target, props: { explorer, models: { index, current: modelName } } });
+}
+
+void boot();

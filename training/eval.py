@@ -228,6 +228,14 @@ def check(img, objs):
 # -----------------------------------------------------------------------------
 # generation with DAAM accumulation
 
+def world_of(model):
+    """The scenes module whose tokenizer a model was trained with (v2: scenes_v2)."""
+    if model.cfg.phrase_rule == "v2":
+        import scenes_v2
+        return scenes_v2
+    return scenes
+
+
 @torch.no_grad()
 def generate(model, captions, seed, steps=25, guidance=4.0):
     """Images (B, 3, 32, 32) in [-1, 1] and DAAM heat maps per layer {name: (B, T, 32, 32)}: the
@@ -235,8 +243,9 @@ def generate(model, captions, seed, steps=25, guidance=4.0):
     (the DAAM map is the sum over layers)."""
     B = len(captions)
     size = model.cfg.image_size
-    ids = torch.tensor(scenes.tokenize_batch(captions))  # (B, T)
-    uncond = torch.tensor(scenes.tokenize_batch([""] * B))  # (B, T)
+    tokenize_batch = world_of(model).tokenize_batch  # the model's own vocabulary and length
+    ids = torch.tensor(tokenize_batch(captions))  # (B, T)
+    uncond = torch.tensor(tokenize_batch([""] * B))  # (B, T)
     ctx = model.text(torch.cat([ids, uncond]))  # (2B, T, D)
     x = torch.randn(B, 3, size, size, generator=torch.Generator().manual_seed(seed))  # (B, 3, H, W)
     heat = {}
@@ -419,9 +428,41 @@ def main():
     ap.add_argument("--steps", type=int, default=25)
     ap.add_argument("--guidance", type=float, default=4.0)
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 while a training run is going)")
+    ap.add_argument("--set", choices=["v1", "v2", "both"], default=None,
+                    help="prompt set: v1 (regression set, eval.json), v2 (world v2's harder set, eval_v2.json) or "
+                         "both (default for a world-v2 model; v1 otherwise)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    evaluate(args.run, args.seeds, args.steps, args.guidance)
+    from train import load_model
+    which = args.set or ("both" if world_of(load_model(args.run)[0]).__name__ == "scenes_v2" else "v1")
+    v1 = evaluate(args.run, args.seeds, args.steps, args.guidance) if which in ("v1", "both") else None
+    if which in ("v2", "both"):
+        evaluate_world_v2(args.run, args.seeds, args.steps, args.guidance, v1)
+
+
+def evaluate_world_v2(run, seeds, steps, guidance, v1=None):
+    """World v2's set (eval_v2.py) -> <run>/eval_v2.json, eval_v2_samples.png and a table. With the v1
+    result, also the combined score: the mean of every adherence figure of both sets (how the default
+    model is chosen)."""
+    import eval_v2
+    from train import load_model
+    model, cfg, ck = load_model(run, "ema")
+    t0 = time.time()
+    res, imgs = eval_v2.evaluate_v2(model, seeds, steps, guidance)
+    res.update(step=ck["step"], wallSeconds=round(time.time() - t0, 1),
+               command=f"python3 training/eval.py --run {run} --seeds {seeds} --set v2")
+    if v1 is not None:
+        figs = [v1["mean"][k] for k in ("single", "two", "binding", "placement")]
+        figs += [res["mean"][k] for k in eval_v2.CATEGORIES + ["relation", "background"]]
+        res["combined"] = round(float(np.mean([f for f in figs if f is not None])), 4)
+    if os.path.isdir(run):
+        with open(os.path.join(run, "eval_v2.json"), "w") as f:
+            json.dump(res, f, indent=2)
+        save_png(os.path.join(run, "eval_v2_samples.png"), imgs)
+    eval_v2.print_table_v2(res)
+    if "combined" in res:
+        print(f"combined (mean of all adherence figures, v1 + v2 sets): {res['combined']:.3f}")
+    return res
 
 
 if __name__ == "__main__":

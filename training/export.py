@@ -45,9 +45,63 @@ class UNetExport(nn.Module):
         return (out, *attn.values())
 
 
-def export_onnx(model, out):
+def world_of(model):
+    """The scenes module (vocabulary, tokenizer, grammar) a model was trained on."""
+    if model.cfg.phrase_rule == "v2":
+        import scenes_v2
+        return scenes_v2
+    return scenes
+
+
+def world_v2_manifest(man, cfg):
+    """A world-v2 package: its own name, vocabulary, grammar (text and grammarSpec, which the runtime
+    checks prompts against) and held-out combinations."""
+    import scenes_v2 as w
+    man["name"] = "scenes-v2"
+    man["description"] = ("Tiny pixel-space text-to-image UNet (32x32), the scenes model fine-tuned on world v2: "
+                          "8 shapes, 11 colours, up to three objects, relations and backgrounds.")
+    man["tokenizer"]["vocab"] = w.VOCAB
+    man["grammarSpec"] = w.GRAMMAR_SPEC
+    t = man["training"]
+    t["grammar"] = w.GRAMMAR
+    t["heldOut"] = [list(h) for h in w.HELD_OUT]
+    t["heldOutRelations"] = sorted(list(h) for h in w.HELD_OUT_REL)
+    t["heldOutBackgrounds"] = sorted(list(h) for h in w.HELD_OUT_BG)
+    t["textEncoderNote"] = ("phrase-scoped self-attention, v2 rule: a phrase starts at 'and', an article, a relation "
+                            "word or 'on a'; words attend within their phrase and to the relation phrase; relation "
+                            f"words attend to {'the whole prompt' if cfg.model.relation_scope == 'objects' else 'their phrase'}")
+    return man
+
+
+class UNetControlExport(UNetExport):
+    """Model contract v2: the UNet with the prompt-to-prompt control inputs token_scale (B, T),
+    inject_weight (B, T) and one inject_<output> (B, heads, h*w, T) per attention output (model.apply_control)."""
+
+    def forward(self, sample, timestep, text_embeddings, token_scale, inject_weight, *inject):
+        names = [name for name, *_ in self.unet.attention_layout()]
+        out, attn = self.unet(sample, timestep, text_embeddings, token_scale=token_scale,
+                              inject=dict(zip(names, inject)), inject_weight=inject_weight)
+        return (out, *attn.values())
+
+
+def control_inputs(unet):
+    """The v2 control input names, in graph order: token_scale, inject_weight, inject_<output>..."""
+    return ["token_scale", "inject_weight", *[f"inject_{name}" for name, *_ in unet.attention_layout()]]
+
+
+def neutral_control(unet, B):
+    """Control inputs that change nothing: token_scale 1, inject_weight 0, inject maps 0."""
+    T, nh = unet.cfg.max_tokens, unet.cfg.heads
+    return [torch.ones(B, T), torch.zeros(B, T),
+            *[torch.zeros(B, nh, h * w, T) for *_, (h, w) in unet.attention_layout()]]
+
+
+def export_onnx(model, out, control=True):
+    """Writes text_encoder.onnx and unet.onnx; control=False writes the contract v1 UNet (no control
+    inputs), as the packages before v2 were made (import_onnx.py rebuilds those with it)."""
     T, D = model.cfg.max_tokens, model.cfg.text_dim
     names = [name for name, *_ in model.unet.attention_layout()]
+    scenes = world_of(model)  # noqa: F811  (v1 or v2 tokenizer: T differs)
     ids = torch.tensor([scenes.tokenize("a red circle on the left and a blue square on the right"),
                         scenes.tokenize("")], dtype=torch.long)
     with warnings.catch_warnings():
@@ -56,23 +110,30 @@ def export_onnx(model, out):
                           input_names=["input_ids"], output_names=["text_embeddings"],
                           dynamic_axes={"input_ids": {0: "batch"}, "text_embeddings": {0: "batch"}})
         ctx = torch.randn(2, T, D)
-        torch.onnx.export(UNetExport(model.unet), (torch.randn(2, 3, 32, 32), torch.tensor([700.0, 700.0]), ctx),
-                          os.path.join(out, "unet.onnx"), opset_version=OPSET,
-                          input_names=["sample", "timestep", "text_embeddings"],
-                          output_names=["model_output", *names],
-                          dynamic_axes={n: {0: "batch"} for n in
-                                        ["sample", "timestep", "text_embeddings", "model_output", *names]})
+        args = (torch.randn(2, 3, 32, 32), torch.tensor([700.0, 700.0]), ctx)
+        ins = ["sample", "timestep", "text_embeddings"]
+        wrapper = UNetExport(model.unet)
+        if control:
+            args, ins, wrapper = (*args, *neutral_control(model.unet, 2)), ins + control_inputs(model.unet), \
+                UNetControlExport(model.unet)
+        torch.onnx.export(wrapper, args, os.path.join(out, "unet.onnx"), opset_version=OPSET,
+                          input_names=ins, output_names=["model_output", *names],
+                          dynamic_axes={n: {0: "batch"} for n in [*ins, "model_output", *names]})
 
 
-def contract_io(model):
-    """{file: ([(input name, onnx dtype, shape)], [(output name, dtype, shape)])} as the contract says."""
+def contract_io(model, control=True):
+    """{file: ([(input name, onnx dtype, shape)], [(output name, dtype, shape)])} as the contract says
+    (v2 with control inputs, v1 without)."""
     import onnx
     f32, i64 = onnx.TensorProto.FLOAT, onnx.TensorProto.INT64
     T, D = model.cfg.max_tokens, model.cfg.text_dim
+    ctl = [("token_scale", f32, ["batch", T]), ("inject_weight", f32, ["batch", T])] + \
+        [(f"inject_{n}", f32, ["batch", model.cfg.heads, h * w, T])
+         for n, _, _, _, (h, w) in model.unet.attention_layout()] if control else []
     return {
         "text_encoder.onnx": ([("input_ids", i64, ["batch", T])], [("text_embeddings", f32, ["batch", T, D])]),
         "unet.onnx": ([("sample", f32, ["batch", 3, 32, 32]), ("timestep", f32, ["batch"]),
-                       ("text_embeddings", f32, ["batch", T, D])],
+                       ("text_embeddings", f32, ["batch", T, D])] + ctl,
                       [("model_output", f32, ["batch", 3, 32, 32])] +
                       [(n, f32, ["batch", model.cfg.heads, h * w, T])
                        for n, _, _, _, (h, w) in model.unet.attention_layout()]),
@@ -125,11 +186,34 @@ def b64(a):
     return {"shape": list(a.shape), "data_b64": base64.b64encode(a.tobytes()).decode("ascii")}
 
 
+def controlled_step(model, sample, timestep, ctx, prompt):
+    """The golden step again with every control in use (contract v2): on the conditional row "red" x2,
+    "blue" x0 and the other tokens x1; the maps of another prompt ("a big green triangle ... yellow
+    circle ...", its own uncontrolled step) injected at full weight except "red" (kept, 0) and "circle"
+    (half, 0.5); the unconditional row uncontrolled (scale 1, weight 0, maps 0), as the engine feeds it."""
+    T = model.cfg.max_tokens
+    words = ["<s>", *prompt.split()]
+    scale, weight = torch.ones(2, T), torch.zeros(2, T)
+    scale[0, words.index("red")], scale[0, words.index("blue")] = 2.0, 0.0
+    weight[0, : len(words)] = 1.0
+    weight[0, words.index("red")], weight[0, words.index("circle")] = 0.0, 0.5
+    other = "a big green triangle on the left and a small yellow circle on the right"
+    other_ctx = model.text(torch.tensor([world_of(model).tokenize(other), world_of(model).tokenize("")]))
+    _, other_attn = model.unet(sample, timestep, other_ctx)
+    inject = {k: torch.cat([a[:1], torch.zeros_like(a[1:])]) for k, a in other_attn.items()}
+    out, attn = model.unet(sample, timestep, ctx, token_scale=scale, inject=inject, inject_weight=weight)
+    return {"note": "Inputs as the golden step plus the control inputs; outputs of the controlled UNet.",
+            "injectFrom": other, "token_scale": b64(scale), "inject_weight": b64(weight),
+            "inject": {f"inject_{k}": b64(v) for k, v in inject.items()},
+            "outputs": {"model_output": b64(out), **{k: b64(v) for k, v in attn.items()}}}
+
+
 @torch.no_grad()
 def write_fixtures(model, fixtures_dir):
     os.makedirs(fixtures_dir, exist_ok=True)
     prompt = "a big red circle on the left and a small blue square on the right"
-    ids = torch.tensor([scenes.tokenize(prompt), scenes.tokenize("")], dtype=torch.long)  # (2, T)
+    tok = world_of(model).tokenize
+    ids = torch.tensor([tok(prompt), tok("")], dtype=torch.long)  # (2, T)
     g = torch.Generator().manual_seed(0)
     sample = torch.randn(2, 3, 32, 32, generator=g)  # (2, 3, 32, 32)
     timestep = torch.tensor([700.0, 700.0])  # t = 0.7
@@ -137,7 +221,8 @@ def write_fixtures(model, fixtures_dir):
     out, attn = model.unet(sample, timestep, ctx)
     golden = {"prompt": prompt, "input_ids": ids.tolist(), "timestep": timestep.tolist(),
               "sample": b64(sample), "text_embeddings": b64(ctx),
-              "outputs": {"model_output": b64(out), **{k: b64(v) for k, v in attn.items()}}}
+              "outputs": {"model_output": b64(out), **{k: b64(v) for k, v in attn.items()}},
+              "controlled": controlled_step(model, sample, timestep, ctx, prompt)}
     with open(os.path.join(fixtures_dir, "golden.json"), "w") as f:
         json.dump(golden, f)
     # scheduler: the t grid for 25 steps and one guided Euler step
@@ -164,7 +249,31 @@ def write_fixtures(model, fixtures_dir):
 
 # -----------------------------------------------------------------------------
 
+def control_manifest(unet):
+    """The contract v2 block: which UNet inputs control the cross-attention and how (model.apply_control)."""
+    return {
+        "tokenScale": "token_scale",
+        "injectWeight": "inject_weight",
+        "inject": {name: f"inject_{name}" for name, *_ in unet.attention_layout()},
+        "order": "inject-then-scale",
+        "renormalised": False,
+        "note": "In every cross-attention: p <- p + inject_weight * (inject - p), then p <- p * token_scale, per "
+                "token, on the post-softmax probabilities; no renormalisation over tokens (prompt-to-prompt's "
+                "reweighting). token_scale 1 and inject_weight 0 are exact no-ops. The attention outputs are "
+                "the controlled probabilities, the ones multiplied with the values.",
+    }
+
+
 def manifest(model, cfg, ck, run):
+    man = _manifest(model, cfg, ck, run)
+    if ck.get("package_training"):
+        # a checkpoint rebuilt by import_onnx.py from a package: re-exporting it (e.g. to contract v2)
+        # keeps that package's own training record, which the rebuilt checkpoint cannot reconstruct
+        man["training"] = ck["package_training"]
+    return man
+
+
+def _manifest(model, cfg, ck, run):
     losses = ck.get("losses", [])
     ev = None
     ev_path = os.path.join(run, "eval.json") if os.path.isdir(run) else None
@@ -172,7 +281,7 @@ def manifest(model, cfg, ck, run):
         with open(ev_path) as f:
             ev = json.load(f)
     return {
-        "name": "scenes", "version": "1.0.0", "license": "MIT",
+        "name": "scenes", "version": "1.1.0", "license": "MIT",
         "description": "Tiny pixel-space text-to-image UNet (32x32) trained from scratch on procedural scenes of "
                        "coloured shapes, with its cross-attention exported for the explorer.",
         "image": {"width": 32, "height": 32, "channels": 3, "range": [-1, 1], "layout": "NCHW"},
@@ -184,8 +293,10 @@ def manifest(model, cfg, ck, run):
         "scheduler": {"kind": "rectified-flow-euler", "trainTimesteps": 1000, "predictionType": "velocity",
                       "timestepScale": 1000, "guidanceUncond": ""},
         "defaults": {"steps": 25, "guidance": 4, "seed": 0},
+        "grammarSpec": scenes.GRAMMAR_SPEC,
         "attention": [{"output": n, "place": p, "block": b, "index": i, "resolution": [h, w], "heads": cfg.model.heads}
                       for n, p, b, i, (h, w) in model.unet.attention_layout()],
+        "control": control_manifest(model.unet),
         "training": {
             "preset": cfg.preset, "steps": ck["step"], "batchSize": cfg.batch_size,
             "wallTimeMinutes": round(ck["elapsed"] / 60, 1),
@@ -214,6 +325,12 @@ def export(run, out, fixtures_dir=None, quiet=False, verify=True):
     if problems:
         raise SystemExit("export does not satisfy the contract:\n  " + "\n  ".join(problems))
     man = manifest(model, cfg, ck, run)
+    if cfg.world == "v2":
+        man = world_v2_manifest(man, cfg)
+    ev2 = os.path.join(run, "eval_v2.json") if os.path.isdir(run) else None
+    if ev2 and os.path.exists(ev2):  # world v2's harder set (eval.py --set v2|both)
+        with open(ev2) as f:
+            man["training"]["evalV2"] = json.load(f)
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(man, f, indent=2)
         f.write("\n")

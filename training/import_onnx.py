@@ -77,7 +77,7 @@ def rebuild(package):
     model = TextToImage(cfg).eval()
     state = model.state_dict()
     with tempfile.TemporaryDirectory() as tmp:
-        export_onnx(probe, tmp)
+        export_onnx(probe, tmp, control="control" in manifest)  # the contract version the package has
         for file, module, prefix in (("text_encoder.onnx", probe.text, "text."),
                                      ("unet.onnx", probe.unet, "unet.")):
             probe_inits = initializers(os.path.join(tmp, file))
@@ -145,7 +145,7 @@ def main():
     save_checkpoint(dict(step=int(t.get("steps", 0)), model=sd, ema=sd, optimizer=None, numpy_rng=None,
                          torch_rng=torch.get_rng_state(), config=dataclasses.asdict(tcfg),
                          elapsed=float(t.get("wallTimeMinutes", 0)) * 60, losses=[],
-                         imported_from=os.path.abspath(args.package)), args.out)
+                         imported_from=os.path.abspath(args.package), package_training=t), args.out)
     print(f"wrote {os.path.join(args.out, 'ckpt.pt')} (step {t.get('steps')}, max |delta| vs golden {worst:.2e})")
 
 

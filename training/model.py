@@ -38,6 +38,14 @@ class ModelConfig:
     heads: int = 4  # cross-attention heads everywhere
     groups: int = 8  # GroupNorm groups
     time_dim: int = 128  # timestep embedding width
+    # world v2 (scenes_v2.py): phrase rule "v2" starts a phrase at "and", an article, a relation word or
+    # "on a" (the background phrase), so "A, B and C" and "A above B" split per object without commas
+    phrase_rule: str = "and"  # "and" (v1: phrase id = count of "and") | "v2"
+    article_ids: tuple = ()  # ids of "a", "an" (v2)
+    on_id: int = -1  # id of "on" (v2: "on" followed by an article starts the background phrase)
+    relation_ids: tuple = ()  # ids of "above", "below", "to": each starts a relation phrase (v2)
+    relation_scope: str = "objects"  # v2: what relation words attend to: "objects" (every word of the
+    #                                   prompt) or "own" (their own phrase); object words always see them
 
 
 # -----------------------------------------------------------------------------
@@ -105,9 +113,32 @@ class TextEncoder(nn.Module):
             allowed = key_ok.expand(-1, ids.shape[1], -1)  # (B, T, T)
         return allowed | self.eye[None]  # (B, T, T)
 
+    def attention_mask_v2(self, ids):
+        """The v2 phrase rule (see ModelConfig). A phrase starts at a token that is "and", an article, a
+        relation head or an "on" followed by an article, unless the token before it also qualifies ("and a",
+        "on a" are one boundary). Every word may attend to its own phrase and to the relation phrase;
+        relation words attend to every word when relation_scope is "objects". (B, T, T) bool."""
+        cfg = self.cfg
+        isin = lambda x, vals: (x[..., None] == torch.tensor(list(vals), dtype=x.dtype)).any(-1)  # (B, T)
+        falses = torch.zeros_like(ids[:, :1], dtype=torch.bool)  # (B, 1)
+        art = isin(ids, cfg.article_ids)
+        rel = isin(ids, cfg.relation_ids)
+        next_art = torch.cat([art[:, 1:], falses], dim=1)
+        cand = (ids == cfg.and_id) | art | rel | ((ids == cfg.on_id) & next_art)
+        prev = torch.cat([falses, cand[:, :-1]], dim=1)
+        start = cand & ~prev
+        phrase = torch.cumsum(start.long(), dim=1)  # (B, T)
+        same = phrase[:, :, None] == phrase[:, None, :]  # (B, T, T)
+        in_rel = (same & rel[:, None, :]).any(dim=2)  # (B, T): the token is in a relation phrase
+        key_ok = (ids != cfg.pad_id)[:, None, :]  # (B, 1, T)
+        allowed = same | in_rel[:, None, :]
+        if cfg.relation_scope == "objects":
+            allowed = allowed | in_rel[:, :, None]
+        return (allowed & key_ok) | self.eye[None, :ids.shape[1], :ids.shape[1]]
+
     def forward(self, ids):
         B, T = ids.shape
-        allowed = self.attention_mask(ids)  # (B, T, T)
+        allowed = self.attention_mask_v2(ids) if self.cfg.phrase_rule == "v2" else self.attention_mask(ids)  # (B, T, T)
         x = self.tok(ids) + self.pos[:, :T]  # (B, T, D)
         for block in self.blocks:
             x = block(x, allowed)
@@ -157,7 +188,9 @@ class CrossAttention(nn.Module):
         self.v = nn.Linear(text_dim, c)
         self.out = nn.Conv2d(c, c, 1)
 
-    def forward(self, x, ctx):
+    def forward(self, x, ctx, control=None):
+        """control: None, or (token_scale (B, T) | None, inject (B, nh, HW, T) | None, inject_weight (B, T)
+        | None), see apply_control."""
         B, C, H, W = x.shape
         T = ctx.shape[1]
         hs = C // self.nh
@@ -166,8 +199,26 @@ class CrossAttention(nn.Module):
         v = self.v(ctx).reshape(B, T, self.nh, hs).permute(0, 2, 3, 1)  # (B, nh, hs, T)
         scores = (k @ q) * (1.0 / math.sqrt(hs))  # (B, nh, T, HW)
         probs = scores.softmax(dim=2)  # (B, nh, T, HW), sums to 1 over T
+        if control is not None:
+            probs = apply_control(probs, *control)  # (B, nh, T, HW)
         y = (v @ probs).reshape(B, C, H, W)  # (B, nh, hs, HW) -> (B, C, H, W)
         return x + self.out(y), probs.transpose(2, 3)  # probs as (B, nh, HW, T), HW row-major y*W+x
+
+
+def apply_control(probs, token_scale=None, inject=None, inject_weight=None):
+    """Prompt-to-prompt control of post-softmax cross-attention probabilities probs (B, nh, T, HW):
+    first the injection, probs + w * (inject - probs) per token (w = inject_weight (B, T): 0 keeps the
+    model's own map, 1 takes the injected one; inject (B, nh, HW, T) is given in the layout of the
+    attention outputs), then the reweighting, probs * token_scale (B, T). No renormalisation over T,
+    as in prompt-to-prompt's AttentionReweight: renormalising would hand a silenced word's mass to the
+    other tokens (mostly the start token) and make x2 on one word shrink every other word instead of
+    making that word's values count twice. With token_scale = 1 and inject_weight = 0 both are exact
+    no-ops in float32 (p * 1 = p, p + 0 * (q - p) = p for finite q)."""
+    if inject is not None and inject_weight is not None:
+        probs = probs + inject_weight[:, None, :, None] * (inject.transpose(2, 3) - probs)
+    if token_scale is not None:
+        probs = probs * token_scale[:, None, :, None]
+    return probs
 
 
 def attn_key(lvl, i):
@@ -231,8 +282,15 @@ class UNet(nn.Module):
                 out.append((f"attn_up_{lvl}_{i}", "up", lvl, i, res(lvl)))
         return out
 
-    def forward(self, sample, timestep, text_embeddings):
+    def forward(self, sample, timestep, text_embeddings, token_scale=None, inject=None, inject_weight=None):
+        """token_scale (B, T), inject {attention output name: (B, nh, h*w, T)}, inject_weight (B, T): the
+        optional prompt-to-prompt control of every cross-attention (apply_control); None = no control."""
         B = sample.shape[0]
+        use = token_scale is not None or inject is not None
+
+        def ctl(name):
+            return (token_scale, (inject or {}).get(name), inject_weight) if use else None
+
         temb = self.time_mlp(timestep_embedding(timestep, self.cfg.time_dim))  # (B, td)
         x = torch.cat([sample, self.coords.expand(B, -1, -1, -1)], dim=1)  # (B, 5, H, W)
         x = self.conv_in(x)  # (B, ch0, H, W)
@@ -240,18 +298,20 @@ class UNet(nn.Module):
         for lvl, res in enumerate(self.down_res):
             x = res(x, temb)  # (B, c, H >> lvl, W >> lvl)
             for i in range(self.cfg.attn_levels.count(lvl)):
-                x, attn[f"attn_down_{lvl}_{i}"] = self.down_attn[attn_key(lvl, i)](x, text_embeddings)
+                name = f"attn_down_{lvl}_{i}"
+                x, attn[name] = self.down_attn[attn_key(lvl, i)](x, text_embeddings, ctl(name))
             skips.append(x)
             if lvl < len(self.downsample):
                 x = self.downsample[lvl](x)  # (B, c, H >> lvl+1, W >> lvl+1)
         x = self.mid_res(x, temb)  # (B, ch[-1], h, w)
         for i, a in enumerate(self.mid_attn):
-            x, attn[f"attn_mid_0_{i}"] = a(x, text_embeddings)
+            x, attn[f"attn_mid_0_{i}"] = a(x, text_embeddings, ctl(f"attn_mid_0_{i}"))
         for j, res in enumerate(self.up_res):
             lvl = len(self.up_res) - 1 - j
             x = res(torch.cat([x, skips[lvl]], dim=1), temb)  # (B, c, H >> lvl, W >> lvl)
             for i in range(self.cfg.up_attn_levels.count(lvl)):
-                x, attn[f"attn_up_{lvl}_{i}"] = self.up_attn[attn_key(lvl, i)](x, text_embeddings)
+                name = f"attn_up_{lvl}_{i}"
+                x, attn[name] = self.up_attn[attn_key(lvl, i)](x, text_embeddings, ctl(name))
             if lvl > 0:
                 x = F.interpolate(x, scale_factor=2.0, mode="nearest")  # (B, c, 2h, 2w)
         out = self.conv_out(F.silu(self.norm_out(x)))  # (B, 3, H, W)

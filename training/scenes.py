@@ -73,6 +73,20 @@ GRAMMAR = (
     "(colour, shape, position) triples never appear in training (heldOut)."
 )
 
+GRAMMAR_SPEC = {  # the grammar in machine-readable form (manifest: grammarSpec); the runtime checks prompts
+    "version": 1,  # against it before generating (scenes_v2.GRAMMAR_SPEC is the v2 world's)
+    "colours": COLOUR_NAMES,
+    "shapes": SHAPES,
+    "sizes": SIZES,
+    "positions": PHRASE,
+    "pairs": [list(p) for p in PAIRS],
+    "triples": [],
+    "relations": {},
+    "backgrounds": [],
+    "colourBackground": {},
+    "maxObjects": 2,
+}
+
 # -----------------------------------------------------------------------------
 # tokenizer (word level; the TypeScript runtime implements exactly the same rules)
 

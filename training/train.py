@@ -56,6 +56,8 @@ class TrainConfig:
     ckpt_every_s: float = 180.0  # checkpoint every this many seconds of wall time
     log_every: int = 10  # log a JSON line every this many steps
     init_from: str = ""  # fine-tuning: a run dir or ckpt.pt whose EMA weights start this run ("" = from scratch)
+    world: str = "v1"  # "v1": scenes.py; "v2": scenes_v2.py (more shapes/colours, three objects, relations,
+    #                    backgrounds); a v2 run started from a v1 run grows the vocabulary (init_weights_grown)
 
 
 PRESETS = {
@@ -77,6 +79,39 @@ PRESETS = {
     "scratch-pruned": TrainConfig(preset="scratch-pruned", model=ModelConfig(up_attn_levels=(1,), mid_attn=0),
                                   threads=1),
 }
+
+
+def world_v2_model(**kw):
+    """ModelConfig of a world-v2 model: the shipped v1 architecture with the v2 vocabulary, 28 tokens and
+    the v2 phrase rule (scenes_v2.text_scope_ids)."""
+    import scenes_v2
+    return ModelConfig(vocab_size=len(scenes_v2.VOCAB), max_tokens=scenes_v2.MAX_TOKENS, phrase_rule="v2",
+                       up_attn_levels=(1,), mid_attn=0, **scenes_v2.text_scope_ids(), **kw)
+
+
+def world_module(cfg):
+    """The scenes module a run trains on (scenes or scenes_v2)."""
+    if cfg.world == "v2":
+        import scenes_v2
+        return scenes_v2
+    return scenes
+
+
+def sample_world_batch(cfg, rng):
+    if cfg.world == "v2":
+        return world_module(cfg).sample_batch(cfg.batch_size, rng)
+    return scenes.sample_batch(cfg.batch_size, rng, p_two=cfg.p_two)
+
+
+# world v2 (issue 11): fine-tuned from the shipped v1 model (rebuilt with import_onnx.py), vocabulary grown
+# by init_weights_grown. "world" lets relation words attend to the whole prompt; "world-own" keeps them in
+# their own phrase (the measurement that chose between them: training/README.md).
+_WORLD = dict(world="v2", init_from="training/runs/scenes-v1", steps=6000, lr=5e-4, min_lr=5e-5, warmup=100,
+              ckpt_every_s=120.0, threads=1)
+PRESETS["world"] = TrainConfig(preset="world", model=world_v2_model(relation_scope="objects"), **_WORLD)
+PRESETS["world-own"] = TrainConfig(preset="world-own", model=world_v2_model(relation_scope="own"), **_WORLD)
+PRESETS["world-smoke"] = TrainConfig(preset="world-smoke", model=world_v2_model(), world="v2", steps=20, batch_size=8,
+                                     warmup=5, ckpt_every_s=1e9, log_every=5)
 
 
 def config_from_dict(d):
@@ -203,9 +238,52 @@ def init_weights(model, ema, source, quiet=False):
     return base
 
 
+def init_weights_grown(model, ema, source, src_vocab, dst_vocab, groups, quiet=False):
+    """Fine-tuning onto a larger world: like init_weights, then the word embeddings are copied row by row
+    by word (ids move when the sorted vocabulary grows) and the position embeddings for the first
+    min(T_src, T) tokens. A new word starts at the mean of the source words of its group (colours, shapes)
+    plus noise of their spread, or of all words; a new position at the last source position plus noise."""
+    path = checkpoint_path(source)
+    src = load_checkpoint(path)["ema"]
+    base = init_weights(model, ema, source, quiet)
+    own = model.state_dict()
+    tok_src, tok = src["text.tok.weight"], own["text.tok.weight"].clone()  # (V_src, D), (V, D)
+    g = torch.Generator().manual_seed(0)
+    s_index = {w: i for i, w in enumerate(src_vocab)}
+    for i, w in enumerate(dst_vocab):
+        if w in s_index:
+            tok[i] = tok_src[s_index[w]]
+            continue
+        members = [s_index[x] for x in groups.get(w, []) if x in s_index] or list(range(3, len(src_vocab)))
+        rows = tok_src[members]
+        tok[i] = rows.mean(0) + rows.std(0) * torch.randn(rows.shape[1], generator=g)
+    pos_src, pos = src["text.pos"], own["text.pos"].clone()  # (1, T_src, D), (1, T, D)
+    n = min(pos_src.shape[1], pos.shape[1])
+    pos[:, :n] = pos_src[:, :n]
+    for j in range(n, pos.shape[1]):
+        pos[:, j] = pos_src[:, n - 1] + 0.02 * torch.randn(pos.shape[2], generator=g)
+    own["text.tok.weight"], own["text.pos"] = tok, pos
+    model.load_state_dict(own)
+    ema.load_state_dict(own)
+    base["vocabularyGrown"] = dict(words=len(src_vocab) - 3, to=len(dst_vocab) - 3, tokens=[pos_src.shape[1], pos.shape[1]])
+    return base
+
+
+def init_for(cfg, model, ema, quiet=False):
+    """Start a fine-tune: a v2 run from a v1 (or v2) run grows the vocabulary, anything else as before."""
+    if cfg.world != "v2":
+        return init_weights(model, ema, cfg.init_from, quiet)
+    import scenes_v2
+    src = load_checkpoint(checkpoint_path(cfg.init_from, " (init_from: rebuild the v1 run from its package "
+                                                         "with training/import_onnx.py; see training/README.md)"))
+    src_vocab = src.get("vocab") or scenes.VOCAB
+    groups = {**{c: scenes.COLOUR_NAMES for c in scenes_v2.COLOUR_NAMES}, **{s: scenes.SHAPES for s in scenes_v2.SHAPES}}
+    return init_weights_grown(model, ema, cfg.init_from, src_vocab, scenes_v2.VOCAB, groups, quiet)
+
+
 def _batch_for_step(args):
     cfg, i = args
-    return scenes.sample_batch(cfg.batch_size, np.random.default_rng((cfg.seed, i)), p_two=cfg.p_two)
+    return sample_world_batch(cfg, np.random.default_rng((cfg.seed, i)))
 
 
 def train(cfg, out, max_steps=None, quiet=False):
@@ -237,7 +315,7 @@ def train(cfg, out, max_steps=None, quiet=False):
         if not quiet:
             print(f"resumed from {path} at step {step} ({elapsed / 60:.1f} min so far)", flush=True)
     elif cfg.init_from:
-        base = init_weights(model, ema, cfg.init_from, quiet)
+        base = init_for(cfg, model, ema, quiet)
     elif not quiet:
         print(f"text encoder {count_params(model.text):,} params, unet {count_params(model.unet):,} params",
               flush=True)
@@ -246,9 +324,9 @@ def train(cfg, out, max_steps=None, quiet=False):
         save_checkpoint(dict(step=step, model=model.state_dict(), ema=ema.state_dict(),
                              optimizer=opt.state_dict(), numpy_rng=rng.bit_generator.state,
                              torch_rng=torch.get_rng_state(), config=dataclasses.asdict(cfg),
-                             elapsed=elapsed, losses=losses, base=base), out)
+                             elapsed=elapsed, losses=losses, base=base, vocab=world_module(cfg).VOCAB), out)
 
-    empty = torch.tensor(scenes.tokenize(""), dtype=torch.long)  # (T,) the unconditional prompt
+    empty = torch.tensor(world_module(cfg).tokenize(""), dtype=torch.long)  # (T,) the unconditional prompt
     pool = None
     if cfg.data_workers > 0:  # batch i is rendered from its own seed, so resuming stays deterministic
         import multiprocessing as mp
@@ -271,7 +349,7 @@ def train(cfg, out, max_steps=None, quiet=False):
     ema_params, model_params = list(ema.parameters()), list(model.parameters())
     while step < cfg.steps and (max_steps is None or done_here < max_steps):
         t0 = time.time()
-        b = next_batch() if pool is not None else scenes.sample_batch(cfg.batch_size, rng, p_two=cfg.p_two)
+        b = next_batch() if pool is not None else sample_world_batch(cfg, rng)
         x0 = torch.from_numpy(b.image)  # (B, 3, 32, 32)
         ids = torch.from_numpy(b.input_ids)  # (B, T)
         drop = torch.rand(cfg.batch_size) < cfg.cond_dropout

@@ -20,15 +20,38 @@ const T = golden.input_ids[0].length;
 const B = golden.input_ids.length;
 const inputIds = new ort.Tensor("int64", BigInt64Array.from(ids.map(BigInt)), [B, T]);
 const { text_embeddings } = await te.run({ input_ids: inputIds });
-const report = { text_embeddings: maxDiff(text_embeddings.data, f32(golden.text_embeddings)) };
-const out = await unet.run({
+const base = {
   sample: new ort.Tensor("float32", f32(golden.sample), golden.sample.shape),
   timestep: new ort.Tensor("float32", Float32Array.from(golden.timestep), [B]),
   text_embeddings: new ort.Tensor("float32", f32(golden.text_embeddings), golden.text_embeddings.shape),
-});
-for (const [name, ref] of Object.entries(golden.outputs)) {
-  if (!out[name]) throw new Error(`unet.onnx has no output ${name}`);
-  if (out[name].dims.join() !== ref.shape.join()) throw new Error(`${name}: dims ${out[name].dims} != ${ref.shape}`);
-  report[name] = maxDiff(out[name].data, f32(ref));
+};
+// Contract v2 packages have control inputs: fed neutral (scale 1, weight 0, maps 0) for the plain step.
+const control = unet.inputNames.includes("token_scale");
+const neutral = {};
+if (control) {
+  for (const name of unet.inputNames.slice(3)) {
+    const ref = golden.controlled.inject[name] ?? golden.controlled[name];
+    const data = new Float32Array(ref.shape.reduce((a, b) => a * b, 1));
+    if (name === "token_scale") data.fill(1);
+    neutral[name] = new ort.Tensor("float32", data, ref.shape);
+  }
+}
+const report = { text_embeddings: maxDiff(text_embeddings.data, f32(golden.text_embeddings)) };
+const compare = (out, outputs, prefix) => {
+  for (const [name, ref] of Object.entries(outputs)) {
+    if (!out[name]) throw new Error(`unet.onnx has no output ${name}`);
+    if (out[name].dims.join() !== ref.shape.join()) throw new Error(`${name}: dims ${out[name].dims} != ${ref.shape}`);
+    report[prefix + name] = maxDiff(out[name].data, f32(ref));
+  }
+};
+compare(await unet.run({ ...base, ...neutral }), golden.outputs, "");
+if (control) {
+  const c = golden.controlled;
+  const feeds = { ...base };
+  for (const name of unet.inputNames.slice(3)) {
+    const ref = c.inject[name] ?? c[name];
+    feeds[name] = new ort.Tensor("float32", f32(ref), ref.shape);
+  }
+  compare(await unet.run(feeds), c.outputs, "controlled:");
 }
 console.log(JSON.stringify(report));

@@ -42,6 +42,27 @@ export interface GenerationSettings {
   seed: number;
   steps: number;
   guidance: number;
+  /** Per-word cross-attention weights (word → factor 0…3, every occurrence); absent = all ×1. */
+  weights?: Record<string, number>;
+  /** This run is an edit of a cached source run (prompt-to-prompt attention injection). */
+  edit?: EditSettings;
+}
+
+/** An edit: the source run it injects from (same steps and guidance) and for how long. */
+export interface EditSettings {
+  source: { prompt: string; seed: number; weights?: Record<string, number> };
+  /** Fraction of the denoising steps (from the first) that get the source's maps, 0…1. */
+  inject: number;
+}
+
+/** What an edit did, recorded with the edited run. */
+export interface EditRecord {
+  /** 'swap': equal word counts, position by position; 'refine': aligned words only. */
+  mode: 'swap' | 'refine';
+  /** Per edited token position, the source position whose maps were injected, or −1. */
+  sourceOf: number[];
+  /** Number of steps that received the injection (round(inject · steps)). */
+  injectedSteps: number;
 }
 
 export interface StepRecord {
@@ -82,4 +103,6 @@ export interface GenerationRecord {
   complete: boolean;
   ep: ExecutionProviderChoice;
   timings: { encodeMs: number; totalMs: number };
+  /** Present when the run was an edit. */
+  edit?: EditRecord;
 }

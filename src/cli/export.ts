@@ -8,6 +8,7 @@
  * Options are checked before any model work; the file is written to a temporary name and renamed
  * only when complete, so a failure or Ctrl-C leaves no partial file.
  */
+import { warnOutsideGrammar } from './grammar-warning.ts';
 import { tfReady } from '../attention/tf.ts';
 import { stepLabel, tokenText, type AnimationSpec } from '../export/animation.ts';
 import { ExportCancelledError } from '../export/errors.ts';
@@ -185,6 +186,7 @@ export async function runCliExport(
     // Refuse a bad word or setting before spending time on the generation.
     const tokenized = generator.engine?.prepare(settings);
     const positions = resolveWords(opts.words, tokenized?.words ?? []);
+    warnOutsideGrammar(info.manifest, settings.prompt);
     const record = await generator.generate(settings, { signal: control.signal });
     // Aggregate only the words this export shows (all of them for grid, poster and zip).
     const shown =

@@ -4,6 +4,8 @@
  * attention/<output>.npy and record.json. All prompts are checked before any model work, so a bad
  * line fails fast instead of after minutes of output.
  */
+import type { GrammarIssue } from '../model/grammar.ts';
+import { warnOutsideGrammar } from './grammar-warning.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { aggregateAttention } from '../attention/aggregate.ts';
@@ -16,11 +18,12 @@ import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
 import { validateSettings } from '../model/validate.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
 import { checkDirOutput, FileSystemError, fsReason, makeDir, writeOutput } from './files.ts';
+import { parseWeights } from './weights.ts';
 import type { Subcommand } from './main.ts';
 import { encodePng } from '../export/png.ts';
 
 const USAGE =
-  'wordlight generate (--prompt "…" | --prompts FILE) --out DIR [--seed N] [--steps N] [--guidance G] [--ep wasm|cpu] [--threads N] [--model DIR]';
+  'wordlight generate (--prompt "…" | --prompts FILE) --out DIR [--weight WORD=FACTOR …] [--seed N] [--steps N] [--guidance G] [--ep wasm|cpu] [--threads N] [--model DIR]';
 
 const OPTIONS = {
   prompt: { type: 'string' },
@@ -32,6 +35,7 @@ const OPTIONS = {
   ep: { type: 'string' },
   threads: { type: 'string' },
   model: { type: 'string' },
+  weight: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,7 +65,7 @@ function median(xs: number[]): number {
 export async function writeGenerationOutputs(
   dir: string,
   record: GenerationRecord,
-  extra: { loadMs: number; unknown: string[] },
+  extra: { loadMs: number; unknown: string[]; grammar?: GrammarIssue[] },
 ): Promise<string[]> {
   if (!record.complete || !record.final)
     throw new InvalidInputError('record', 'Refusing to write an incomplete generation.');
@@ -105,6 +109,7 @@ export async function writeGenerationOutputs(
     words,
     unknown: extra.unknown,
     truncated: record.truncated,
+    outsideGrammar: extra.grammar ?? [],
     tokens: record.tokens.map((t) => t.token),
     layers: record.layers,
     timings: {
@@ -137,11 +142,12 @@ function checkPrompts(
   engine: Engine,
   prompts: string[],
   fromFile: string | undefined,
-  settings: { seed: number; steps: number; guidance: number },
+  settings: { seed: number; steps: number; guidance: number; weights?: Record<string, number> },
 ): void {
   prompts.forEach((prompt, i) => {
     try {
-      engine.prepare({ prompt, ...settings, seed: settings.seed + i });
+      const s = { prompt, ...settings, seed: settings.seed + i };
+      engine.prepareControl(s, engine.prepare(s));
     } catch (e) {
       if (fromFile && e instanceof InvalidInputError) {
         throw new InvalidInputError(e.field, `${fromFile} prompt ${i + 1}: ${e.message}`);
@@ -171,6 +177,7 @@ export const generateCommand: Subcommand = {
     const seedArg = numberOption(o.seed, '--seed', true);
     const stepsArg = numberOption(o.steps, '--steps', true);
     const guidanceArg = numberOption(o.guidance, '--guidance', false);
+    const weights = parseWeights(o.weight ?? []);
 
     const prompts = o.prompts !== undefined ? await readPrompts(o.prompts) : [o.prompt as string];
     await checkDirOutput(o.out);
@@ -193,6 +200,7 @@ export const generateCommand: Subcommand = {
         seed: seedArg ?? d.seed,
         steps: stepsArg ?? d.steps,
         guidance: guidanceArg ?? d.guidance,
+        ...(Object.keys(weights).length > 0 ? { weights } : {}),
       };
       const engine = generator.engine!;
       checkPrompts(engine, prompts, o.prompts, base);
@@ -205,8 +213,9 @@ export const generateCommand: Subcommand = {
         const dir = o.prompts !== undefined ? join(o.out, String(i).padStart(3, '0')) : o.out;
         const settings = { ...base, prompt, seed: base.seed + i };
         const unknown = engine.tokenizer.tokenize(prompt).unknown;
+        const grammar = warnOutsideGrammar(info.manifest, prompt);
         const record = await generator.generate(settings);
-        await writeGenerationOutputs(dir, record, { loadMs: info.loadMs, unknown });
+        await writeGenerationOutputs(dir, record, { loadMs: info.loadMs, unknown, grammar });
         const note = unknown.length ? ` (not in vocabulary: ${unknown.join(', ')})` : '';
         console.log(
           `${dir}: "${prompt}" seed ${settings.seed}, ${settings.steps} steps on ${record.ep.name} in ${Math.round(record.timings.totalMs)} ms${note}`,

@@ -25,6 +25,10 @@ const SUBCOMMANDS: Record<string, SubcommandEntry> = {
     summary: 'generate an image, its word heatmaps and attention',
     load: async () => (await import('./generate.ts')).generateCommand,
   },
+  edit: {
+    summary: 'edit a prompt with attention injection (prompt-to-prompt): source, edited, diff',
+    load: async () => (await import('./edit.ts')).editCommand,
+  },
   export: {
     summary: 'export a GIF, PNG, poster or .npy data zip of a generation',
     load: async () => (await import('./export.ts')).exportCommand,

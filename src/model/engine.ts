@@ -4,7 +4,14 @@
  * with x_t, the predicted clean image and the conditional row's attention for every manifest output.
  * Runs the same in a Web Worker, in Node and in tests; it only needs a LoadedModel.
  */
-import type { GenerationRecord, GenerationSettings, StepRecord } from '../attention/record.ts';
+import type {
+  EditRecord,
+  GenerationRecord,
+  GenerationSettings,
+  StepRecord,
+} from '../attention/record.ts';
+import { copyControlSettings, planControl } from './control-plan.ts';
+import type { ControlFeeds } from './control.ts';
 import { ExecutionError, GenerationCancelledError, WordlightError } from './errors.ts';
 import type { GenerationHandlers } from './generator.ts';
 import { UNET_OUTPUT, type LoadedModel } from './load.ts';
@@ -68,6 +75,22 @@ export class Engine {
     return tokenized;
   }
 
+  /** Validates weights and edit against the prompt and the package; the control of one run. */
+  prepareControl(
+    settings: GenerationSettings,
+    tokenized: TokenizedPrompt,
+    source?: GenerationRecord,
+  ): { feeds: ControlFeeds | null; edit?: EditRecord } {
+    return planControl(
+      this.model.ort,
+      this.model.manifest,
+      this.tokenizer,
+      settings,
+      tokenized,
+      source,
+    );
+  }
+
   /**
    * Runs one generation. `onStep` may transfer the step's buffers (the engine never reads them
    * again). Rejects with GenerationCancelledError (partial record, complete: false) when the signal
@@ -79,6 +102,7 @@ export class Engine {
   ): Promise<GenerationRecord> {
     const t0 = performance.now();
     const tokenized = this.prepare(settings);
+    const control = this.prepareControl(settings, tokenized, handlers.source);
     const { manifest, ort, ep, textEncoder, unet } = this.model;
     const { channels: C, height: H, width: W } = manifest.image;
     const T = manifest.tokenizer.maxTokens;
@@ -92,6 +116,7 @@ export class Engine {
         seed: settings.seed,
         steps: settings.steps,
         guidance: settings.guidance,
+        ...copyControlSettings(settings),
       },
       model: { name: manifest.name, version: manifest.version },
       image: {
@@ -112,6 +137,7 @@ export class Engine {
       complete: false,
       ep: { ...ep },
       timings: { encodeMs: 0, totalMs: 0 },
+      ...(control.edit ? { edit: control.edit } : {}),
     };
     const cancelled = (): GenerationCancelledError => {
       record.timings.totalMs = performance.now() - t0;
@@ -172,6 +198,7 @@ export class Engine {
             sample: new ort.Tensor('float32', sample, [2, C, H, W]),
             timestep: new ort.Tensor('float32', timestep, [2]),
             text_embeddings: new ort.Tensor('float32', embeddings, [2, T, D]),
+            ...control.feeds?.feeds(i),
           },
           fetches,
         ),

@@ -76,6 +76,7 @@ async function generate(msg: Extract<ToWorker, { type: 'generate' }>): Promise<v
   try {
     const record = await generator.generate(msg.settings, {
       signal: controller.signal,
+      ...(msg.source ? { source: msg.source } : {}),
       onBegin: (header, tokenized) => post({ type: 'begin', id, header, tokenized }),
       onStep: (step, progress) =>
         post({ type: 'step', id, step, progress }, stepTransferables(step)),

@@ -26,6 +26,8 @@ export interface GenerationHandlers {
   /** Called after every denoising step with that step's data. */
   onStep?(step: StepRecord, progress: { done: number; total: number; msPerStep: number }): void;
   signal?: AbortSignal;
+  /** An edit's cached source run (complete, same steps): its attention maps are injected. */
+  source?: GenerationRecord;
 }
 
 export interface Generator {

@@ -132,6 +132,14 @@ async function createSession(
       );
     }
   }
+  const extra = session.inputNames.filter((n) => !inputs.includes(n));
+  if (extra.length > 0) {
+    await session.release();
+    throw new ModelLoadError(
+      where,
+      `graph has inputs ${extra.map((n) => `"${n}"`).join(', ')} that manifest.json does not declare (a contract v2 graph needs the manifest's "control" block); re-export the package`,
+    );
+  }
   for (const name of outputs) {
     if (!session.outputNames.includes(name)) {
       await session.release();
@@ -177,12 +185,19 @@ export async function loadModel(
   let unet: OrtSession;
   try {
     const attention = manifest.attention.map((a) => a.output);
+    const control = manifest.control
+      ? [
+          manifest.control.tokenScale,
+          manifest.control.injectWeight,
+          ...attention.map((a) => manifest.control?.inject[a] ?? a),
+        ]
+      : [];
     unet = await createSession(
       ort,
       source,
       manifest.unet,
       ep,
-      UNET_INPUTS,
+      [...UNET_INPUTS, ...control],
       [UNET_OUTPUT, ...attention],
       shapes.unet,
     );

@@ -4,6 +4,8 @@
  * Validation lives in `manifest.ts`; see ../shared/DESIGN.md for the prose contract.
  */
 
+import type { GrammarSpec } from './grammar.ts';
+
 export type AttentionPlace = 'down' | 'mid' | 'up';
 
 /** One cross-attention output of the UNet graph. */
@@ -43,6 +45,25 @@ export interface SchedulerSpec {
   guidanceUncond: string;
 }
 
+/**
+ * Model contract v2 (optional): UNet inputs that control every cross-attention, prompt-to-prompt
+ * style. Per layer, on the post-softmax probabilities p [heads, h*w, T]: first
+ * p ← p + w·(inject − p) per token (w = injectWeight [B, T]; 0 keeps the model's own map, 1 takes the
+ * injected one [B, heads, h*w, T]), then p ← p·s (s = tokenScale [B, T]), with no renormalisation over
+ * tokens. s = 1 and w = 0 are exact no-ops. The attention outputs are the controlled probabilities.
+ * A package without this block (contract v1) loads the same; the controls are then unavailable.
+ */
+export interface ControlSpec {
+  /** UNet input name of the per-token scale, float32 [B, T]. */
+  tokenScale: string;
+  /** UNet input name of the per-token injection weight, float32 [B, T]. */
+  injectWeight: string;
+  /** Attention output name → UNet input name of the maps injected there, float32 [B, heads, h*w, T]. */
+  inject: Record<string, string>;
+  order: 'inject-then-scale';
+  renormalised: false;
+}
+
 export interface ModelManifest {
   name: string;
   version: string;
@@ -65,6 +86,10 @@ export interface ModelManifest {
   scheduler: SchedulerSpec;
   defaults: { steps: number; guidance: number; seed: number };
   attention: AttentionOutputSpec[];
+  /** Contract v2 control inputs; absent in v1 packages. */
+  control?: ControlSpec;
   /** How the model was made (free-form record from training/export.py). */
   training?: Record<string, unknown>;
+  /** The prompt grammar the model was trained on; prompts outside it are flagged (grammar.ts). */
+  grammarSpec?: GrammarSpec;
 }

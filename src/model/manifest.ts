@@ -3,8 +3,9 @@
  * dotted path, e.g. `attention[2].resolution`) and the file, so a broken package is fixable from the
  * message alone.
  */
-import type { AttentionOutputSpec, ModelManifest } from './manifest-types.ts';
+import type { AttentionOutputSpec, ControlSpec, ModelManifest } from './manifest-types.ts';
 import { ManifestError, ModelLoadError } from './errors.ts';
+import { grammarSpecOf } from './grammar.ts';
 import { oneLine, type PackageSource } from './package-source.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -187,6 +188,8 @@ export function validateManifest(json: unknown, file: string): ModelManifest {
     outputs.add(a.output);
   });
 
+  const control =
+    root.control === undefined ? undefined : validateControl(c, root.control, outputs);
   if (root.training !== undefined) c.object(root.training, 'training');
 
   const manifest: ModelManifest = {
@@ -232,7 +235,33 @@ export function validateManifest(json: unknown, file: string): ModelManifest {
     },
     attention,
   };
+  if (control) manifest.control = control;
   if (typeof root.description === 'string') manifest.description = root.description;
   if (root.training !== undefined) manifest.training = root.training as Record<string, unknown>;
+  if (root.grammarSpec !== undefined) {
+    const spec = grammarSpecOf(root);
+    if (!spec)
+      c.fail(
+        'grammarSpec',
+        'must list colours, shapes, sizes, positions, pairs, triples, relations, backgrounds, colourBackground and maxObjects',
+      );
+    manifest.grammarSpec = spec;
+  }
   return manifest;
+}
+
+/** The contract v2 `control` block: one inject input per attention output, nothing else. */
+function validateControl(c: Checker, v: unknown, outputs: Set<string>): ControlSpec {
+  const o = c.object(v, 'control');
+  const tokenScale = c.string(o, 'tokenScale', 'control.tokenScale');
+  const injectWeight = c.string(o, 'injectWeight', 'control.injectWeight');
+  const inj = c.object(o.inject, 'control.inject');
+  const inject: Record<string, string> = {};
+  for (const name of outputs) inject[name] = c.string(inj, name, `control.inject.${name}`);
+  for (const key of Object.keys(inj)) {
+    if (!outputs.has(key)) c.fail(`control.inject.${key}`, 'is not an attention output');
+  }
+  const order = c.literal(o, 'order', 'control.order', ['inject-then-scale'] as const);
+  if (o.renormalised !== false) c.fail('control.renormalised', missingOr(o.renormalised, 'false'));
+  return { tokenScale, injectWeight, inject, order, renormalised: false };
 }

@@ -18,6 +18,7 @@ import type { FetchProgress } from './package-source.ts';
 import {
   deserializeError,
   serializeError,
+  sourceForWorker,
   type FromWorker,
   type ToWorker,
 } from './worker-protocol.ts';
@@ -239,7 +240,12 @@ export class WorkerGenerator implements Generator {
         if (this.#currentGeneration === id) this.#currentGeneration = null;
       };
       const id = this.#request(
-        (id) => ({ type: 'generate', id, settings: { ...settings } }),
+        (id) => ({
+          type: 'generate',
+          id,
+          settings: structuredClone(settings),
+          ...(handlers.source ? { source: sourceForWorker(handlers.source) } : {}),
+        }),
         (msg, done) => {
           switch (msg.type) {
             case 'begin':

@@ -13,7 +13,13 @@ import type { TokenizedPrompt } from './tokenizer-types.ts';
 /** Main thread → worker. */
 export type ToWorker =
   | { type: 'load'; id: number; modelUrl: string; ep: EpRequest; note?: string; stallMs?: number }
-  | { type: 'generate'; id: number; settings: GenerationSettings }
+  | {
+      type: 'generate';
+      id: number;
+      settings: GenerationSettings;
+      /** An edit's source run, attention only (xt, x0 and the final image left out). */
+      source?: GenerationRecord;
+    }
   /** Cancels request `id` (a load or a generation), whether running or queued. */
   | { type: 'cancel'; id: number }
   /** Heartbeat: the worker answers `pong` with the same id as soon as its event loop is free. */
@@ -81,4 +87,19 @@ export function deserializeError(s: SerializedError): Error {
   Object.assign(err, { ...s, name: s.name in ERROR_CLASSES ? s.name : 'WordlightError' });
   Object.defineProperty(err, 'stack', { value: `${err.name}: ${s.message}`, enumerable: false });
   return err;
+}
+
+/** The part of a source record an edit needs (settings and attention), copied to cross to the worker. */
+export function sourceForWorker(r: GenerationRecord): GenerationRecord {
+  const empty = new Float32Array(0);
+  return {
+    ...r,
+    final: null,
+    steps: r.steps.map((s) => ({
+      ...s,
+      xt: empty,
+      x0: empty,
+      attention: s.attention.map((a) => a.slice()),
+    })),
+  };
 }

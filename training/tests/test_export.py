@@ -8,14 +8,14 @@ import export
 import scenes
 
 CONTRACT_KEYS = ["name", "version", "license", "description", "image", "tokenizer", "textEncoder", "unet",
-                 "embeddingDim", "scheduler", "defaults", "attention", "training"]
+                 "embeddingDim", "scheduler", "defaults", "grammarSpec", "attention", "control", "training"]
 
 
 def test_manifest(package):
     out, _, man = package
     assert json.load(open(os.path.join(out, "manifest.json"))) == man
     assert list(man) == CONTRACT_KEYS
-    assert man["name"] == "scenes" and man["version"] == "1.0.0" and man["license"] == "MIT"
+    assert man["name"] == "scenes" and man["version"] == "1.1.0" and man["license"] == "MIT"
     assert man["image"] == {"width": 32, "height": 32, "channels": 3, "range": [-1, 1], "layout": "NCHW"}
     tok = man["tokenizer"]
     assert tok["kind"] == "word" and tok["vocab"] == scenes.VOCAB and tok["maxTokens"] == 20 and tok["lowercase"]
@@ -24,6 +24,7 @@ def test_manifest(package):
     assert man["scheduler"] == {"kind": "rectified-flow-euler", "trainTimesteps": 1000, "predictionType": "velocity",
                                 "timestepScale": 1000, "guidanceUncond": ""}
     assert man["defaults"] == {"steps": 25, "guidance": 4, "seed": 0}
+    assert man["grammarSpec"] == json.loads(json.dumps(scenes.GRAMMAR_SPEC)) and man["grammarSpec"]["maxObjects"] == 2
     tr = man["training"]
     assert tr["preset"] == "smoke" and tr["steps"] == 30 and tr["batchSize"] == 8
     assert tr["heldOut"] == [list(h) for h in scenes.HELD_OUT]
@@ -45,8 +46,15 @@ def test_onnx_graphs(package):
     F, I = onnx.TensorProto.FLOAT, onnx.TensorProto.INT64
     assert io(te.graph.input) == [("input_ids", I, ["batch", 20])]
     assert io(te.graph.output) == [("text_embeddings", F, ["batch", 20, 128])]
-    assert io(un.graph.input) == [("sample", F, ["batch", 3, 32, 32]), ("timestep", F, ["batch"]),
-                                  ("text_embeddings", F, ["batch", 20, 128])]
+    assert io(un.graph.input)[:5] == [("sample", F, ["batch", 3, 32, 32]), ("timestep", F, ["batch"]),
+                                      ("text_embeddings", F, ["batch", 20, 128]),
+                                      ("token_scale", F, ["batch", 20]), ("inject_weight", F, ["batch", 20])]
+    # contract v2: one inject input per attention output, named in the manifest, in its layout
+    ctl = man["control"]
+    assert ctl["tokenScale"] == "token_scale" and ctl["injectWeight"] == "inject_weight"
+    assert ctl["order"] == "inject-then-scale" and ctl["renormalised"] is False
+    assert io(un.graph.input)[5:] == [(ctl["inject"][a["output"]], F, ["batch", a["heads"],
+                                       a["resolution"][0] * a["resolution"][1], 20]) for a in man["attention"]]
     outs = io(un.graph.output)
     assert outs[0] == ("model_output", F, ["batch", 3, 32, 32])
     # the manifest lists every attention output, in graph output order
@@ -56,11 +64,20 @@ def test_onnx_graphs(package):
         h, w = a["resolution"]
         assert shape == ["batch", a["heads"], h * w, 20]
         assert a["place"] in ("down", "mid", "up") and (h, w) in ((16, 16), (8, 8))
-    # the attention is not fused away: each output is a Transpose of a Softmax result
+    # the attention is not fused away: each output is a Transpose of the controlled Softmax result
+    # (Softmax -> injection blend -> scale)
     producers = {o: n for n in un.graph.node for o in n.output}
     for a in man["attention"]:
         node = producers[a["output"]]
-        assert node.op_type == "Transpose" and producers[node.input[0]].op_type == "Softmax"
+        assert node.op_type == "Transpose"
+        seen, todo = set(), [node.input[0]]
+        while todo:
+            n = producers.get(todo.pop())
+            if n is None or n.name in seen or len(seen) > 12:
+                continue
+            seen.add(n.name)
+            todo.extend(n.input)
+        assert any(producers[o].op_type == "Softmax" for o in producers if producers[o].name in seen)
 
 
 def test_package_size(package):
@@ -76,6 +93,9 @@ def test_fixtures(package):
     assert g["timestep"] == [700.0, 700.0] and g["sample"]["shape"] == [2, 3, 32, 32]
     assert g["text_embeddings"]["shape"] == [2, 20, 128]
     assert list(g["outputs"]) == ["model_output"] + [a["output"] for a in man["attention"]]
+    c = g["controlled"]
+    assert list(c["outputs"]) == list(g["outputs"]) and list(c["inject"]) == list(man["control"]["inject"].values())
+    assert c["token_scale"]["shape"] == [2, 20] and c["inject_weight"]["shape"] == [2, 20]
     s = json.load(open(os.path.join(fixtures, "scheduler.json")))
     assert len(s["t"]) == 26 and s["t"][0] == 1 and s["t"][-1] == 0
     st = s["step"]
@@ -85,7 +105,8 @@ def test_fixtures(package):
         assert st["x_next"][i] == pytest.approx(st["x"][i] + (st["t_next"] - st["t_i"]) * v_hat, abs=1e-5)
         assert st["x0_hat"][i] == pytest.approx(st["x"][i] - st["t_i"] * v_hat, abs=1e-5)
     total = sum(os.path.getsize(os.path.join(fixtures, f)) for f in os.listdir(fixtures))
-    assert total < 2 * 2 ** 20
+    # the default config's six attention layers, each twice (plain and controlled step) and injected
+    assert total < 3 * 2 ** 20
 
 
 def test_onnx_matches_pytorch(package):
@@ -94,4 +115,5 @@ def test_onnx_matches_pytorch(package):
     diffs = export.verify_with_ort(out, os.path.join(fixtures, "golden.json"))
     if diffs is None:
         pytest.skip("node / onnxruntime-node not installed")
-    assert max(diffs.values()) < 1e-4, diffs
+    assert max(diffs.values()) < 1e-5, diffs
+    assert any(k.startswith("controlled:") for k in diffs)  # the controlled step was compared too

@@ -78,3 +78,27 @@ def test_attention_levels_are_configurable():
     with torch.no_grad():
         _, attn = m.unet(torch.randn(1, 3, 32, 32), torch.tensor([500.0]), m.text(ids))
     assert list(attn) == [n for n, *_ in layout]
+
+
+def test_control_is_exact_no_op_when_neutral_and_acts_when_used(model):
+    """token_scale 1 / inject_weight 0 leave every output bit-identical; weight 1 puts the injected map
+    in, and token_scale multiplies the (injected) map, without renormalising."""
+    import export
+    torch.manual_seed(0)
+    x, t, ctx = torch.randn(2, 3, 32, 32), torch.tensor([500.0, 500.0]), torch.randn(2, 20, 128)
+    with torch.no_grad():
+        out, attn = model.unet(x, t, ctx)
+        neutral = export.neutral_control(model.unet, 2)
+        names = [n for n, *_ in model.unet.attention_layout()]
+        out2, attn2 = model.unet(x, t, ctx, token_scale=neutral[0], inject_weight=neutral[1],
+                                 inject=dict(zip(names, neutral[2:])))
+        assert torch.equal(out, out2) and all(torch.equal(attn[k], attn2[k]) for k in attn)
+        scale, weight = torch.ones(2, 20), torch.zeros(2, 20)
+        scale[0, 3], weight[0, :] = 2.0, 1.0
+        inject = {k: torch.rand_like(v) for k, v in attn.items()}
+        out3, attn3 = model.unet(x, t, ctx, token_scale=scale, inject=inject, inject_weight=weight)
+        for k in attn:
+            want = inject[k][0].clone()
+            want[..., 3] *= 2
+            assert torch.allclose(attn3[k][0], want, atol=1e-6)  # injected, then scaled, not renormalised
+            assert torch.equal(attn3[k][1], attn[k][1])  # the other row is untouched

@@ -27,7 +27,32 @@ export function unetFeeds(ort: Ort, manifest: ModelManifest, batch: number): Fee
     sample: new ort.Tensor('float32', fill(batch * c * h * w, 1), [batch, c, h, w]),
     timestep: new ort.Tensor('float32', timestep, [batch]),
     text_embeddings: new ort.Tensor('float32', fill(batch * t * d, 2), [batch, t, d]),
+    ...neutralControlFeeds(ort, manifest, batch),
   };
+}
+
+/** Contract v2 control inputs, unused (scale 1, weight 0, maps 0), as the engine feeds them
+ * when nothing is weighed or injected; none for a v1 package. */
+export function neutralControlFeeds(ort: Ort, manifest: ModelManifest, batch: number): Feeds {
+  const control = manifest.control;
+  if (!control) return {};
+  const t = manifest.tokenizer.maxTokens;
+  const feeds: Feeds = {
+    [control.tokenScale]: new ort.Tensor('float32', new Float32Array(batch * t).fill(1), [
+      batch,
+      t,
+    ]),
+    [control.injectWeight]: new ort.Tensor('float32', new Float32Array(batch * t), [batch, t]),
+  };
+  for (const a of manifest.attention) {
+    const hw = a.resolution[0] * a.resolution[1];
+    feeds[control.inject[a.output] as string] = new ort.Tensor(
+      'float32',
+      new Float32Array(batch * a.heads * hw * t),
+      [batch, a.heads, hw, t],
+    );
+  }
+  return feeds;
 }
 
 /** The output the sampler needs whatever happens; everything else is attention capture. */

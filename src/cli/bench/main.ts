@@ -19,6 +19,7 @@ import { loadManifest } from '../../model/manifest.ts';
 import { DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
 import { runWasmChild } from './child.ts';
 import { HOOKS, runHook, type HookOutcome } from './hooks.ts';
+import { controlRows } from './control-rows.ts';
 import { compareOps, generationRows, stepRows, TARGETS } from './rows.ts';
 import { formatTable } from './table.ts';
 import type { BenchRow } from './types.ts';
@@ -36,12 +37,17 @@ const FULL = {
   capture: { warmup: 3, reps: 40, minReps: 10, budgetMs: 12_000 },
   generation: { warmup: 1, reps: 5, minReps: 3, budgetMs: 40_000 },
   profileRuns: 8,
+  control: {
+    step: { warmup: 3, reps: 40, minReps: 10, budgetMs: 12_000 },
+    generation: { warmup: 1, reps: 6, minReps: 4, budgetMs: 40_000 },
+  },
 };
 const QUICK = {
   step: { warmup: 1, reps: 3 },
   capture: { warmup: 1, reps: 3 },
   generation: { warmup: 0, reps: 1 },
   profileRuns: 2,
+  control: { step: { warmup: 1, reps: 3 }, generation: { warmup: 0, reps: 1 } },
 };
 
 const OPTIONS = {
@@ -82,6 +88,7 @@ export async function runBench(argv: string[]): Promise<number> {
     batches: BATCHES,
     capture: plan.capture,
     generation: plan.generation,
+    control: plan.control,
   });
 
   const hooks: HookOutcome[] = [];
@@ -98,6 +105,7 @@ export async function runBench(argv: string[]): Promise<number> {
   const rows: BenchRow[] = [
     ...stepRows([t1, t2]),
     ...generationRows(t2),
+    ...controlRows(t2),
     ...hooks.flatMap((h) => h.rows),
   ];
   const wasmProfile = t1.wasmProfile ?? { byOp: [], topNodes: [] };

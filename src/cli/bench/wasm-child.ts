@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as ortWeb from 'onnxruntime-web';
 import { dirSource } from '../../model/fs-source.ts';
 import { loadManifest } from '../../model/manifest.ts';
+import { benchEdit, controlCost, v1Unet, type ControlCost, type EditBench } from './control.ts';
 import { benchGeneration, type GenerationBench } from './generation.ts';
 import type { Ort } from './ort-types.ts';
 import {
@@ -35,6 +36,8 @@ export interface WasmChildArgs {
   generation?: Reps;
   /** Profiled runs at batch 2, WASM and native alternating; omitted: none. */
   profileRuns?: number;
+  /** Unused-control cost (v2 vs v1 graph) and edit-vs-plain generations; omitted: not measured. */
+  control?: { step: Reps; generation: Reps };
 }
 
 export interface StepResult {
@@ -52,6 +55,8 @@ export interface WasmChildResult {
   steps: StepResult[];
   capture: CaptureOverhead | null;
   generation: GenerationBench | null;
+  controlCost: ControlCost | null;
+  edit: EditBench | null;
   /** Native profile; the WASM one is filled in by the parent from this process's stdout. */
   nativeProfile: Profile | null;
   wasmProfile: Profile | null;
@@ -68,6 +73,8 @@ async function main(): Promise<void> {
     steps: [],
     capture: null,
     generation: null,
+    controlCost: null,
+    edit: null,
     nativeProfile: null,
     wasmProfile: null,
   };
@@ -94,7 +101,23 @@ async function main(): Promise<void> {
   await native.release();
   if (args.capture) log('capture overhead');
   if (args.capture) result.capture = await captureOverhead(ortWeb, wasm, manifest, args.capture);
+  const v1 = args.control ? v1Unet(args.dir) : null;
+  if (args.control && v1) {
+    log('unused control inputs: v2 vs v1 graph');
+    result.controlCost = await controlCost(
+      ortWeb,
+      wasm,
+      manifest,
+      v1,
+      args.threads,
+      args.control.step,
+    );
+  }
   await wasm.release();
+  if (args.control) {
+    log('edit (cached source) vs plain generation');
+    result.edit = await benchEdit(args.dir, args.threads, args.control.generation);
+  }
 
   if (args.generation)
     result.generation = await benchGeneration(args.dir, args.threads, args.generation);

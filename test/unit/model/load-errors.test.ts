@@ -71,12 +71,28 @@ describe('loading a broken model package', () => {
     await copyFile(join(MODEL_DIR, 'unet.onnx'), join(dir, 'unet.onnx'));
     const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
       attention: { output: string; index: number }[];
+      control: { inject: Record<string, string> };
     };
     m.attention.push({ ...m.attention[0]!, output: 'attn_down_1_7', index: 7 });
+    m.control.inject.attn_down_1_7 = 'inject_attn_down_1_7';
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(m));
     const e = await loadError();
     expect(e.file).toBe(join(dir, 'unet.onnx'));
-    expect(e.reason).toContain('"attn_down_1_7"');
+    expect(e.reason).toContain('attn_down_1_7"');
+  }, 60_000);
+
+  it('names control inputs the graph has but the manifest does not declare', async () => {
+    await copyFile(join(MODEL_DIR, 'unet.onnx'), join(dir, 'unet.onnx'));
+    const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    delete m.control;
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(m));
+    const e = await loadError();
+    expect(e.reason).toMatch(
+      /inputs "token_scale", "inject_weight", .* manifest.json does not declare/,
+    );
   }, 60_000);
 
   it.each([
