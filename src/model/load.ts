@@ -9,7 +9,7 @@ import { ModelLoadError } from './errors.ts';
 import { loadManifest } from './manifest.ts';
 import type { ModelManifest } from './manifest-types.ts';
 import { configureOrt, sessionOptions, type Ort, type OrtSession } from './ort.ts';
-import { oneLine, type PackageSource } from './package-source.ts';
+import { fullText, oneLine, type PackageSource } from './package-source.ts';
 
 export interface LoadedModel {
   manifest: ModelManifest;
@@ -121,7 +121,9 @@ async function createSession(
   try {
     session = await ort.InferenceSession.create(bytes, sessionOptions(ep));
   } catch (e) {
-    throw new ModelLoadError(where, explainOrtFailure(bytes, e));
+    const error = new ModelLoadError(where, explainOrtFailure(bytes, e));
+    error.detail = fullText(e);
+    throw error;
   }
   for (const name of inputs) {
     if (!session.inputNames.includes(name)) {

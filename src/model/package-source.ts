@@ -139,6 +139,13 @@ export function urlSource(baseUrl: string, options: UrlSourceOptions = {}): Pack
   };
 }
 
+/** An error's whole message without ANSI colour codes, for a details view. */
+export function fullText(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '').trim();
+}
+
 /** First line of an error's message, without ANSI colour codes (ORT's logs carry them). */
 export function oneLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);

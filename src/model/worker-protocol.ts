@@ -52,6 +52,7 @@ export interface SerializedError {
   file?: string;
   reason?: string;
   field?: string;
+  detail?: string;
 }
 
 /** Buffers to transfer with a step message (each attention map has its own buffer). */
@@ -62,7 +63,8 @@ export function stepTransferables(step: StepRecord): ArrayBuffer[] {
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) {
     const out: SerializedError = { name: e.name, message: e.message };
-    const extra = e as Partial<Record<'file' | 'reason' | 'field', unknown>>;
+    const extra = e as Partial<Record<'file' | 'reason' | 'field' | 'detail', unknown>>;
+    if (typeof extra.detail === 'string') out.detail = extra.detail;
     if (typeof extra.file === 'string') out.file = extra.file;
     if (typeof extra.reason === 'string') out.reason = extra.reason;
     if (typeof extra.field === 'string') out.field = extra.field;

@@ -17,6 +17,8 @@ export type ModelStatus = 'idle' | 'loading' | 'ready' | 'failed';
 export interface LoadFailure {
   file: string;
   reason: string;
+  /** The runtime's full message, when it said more than the reason (details view). */
+  detail?: string;
 }
 
 export interface LoadProgress {
@@ -34,10 +36,17 @@ export interface Progress {
 export interface RunNotice {
   kind: 'cancelled' | 'error';
   message: string;
+  detail?: string;
 }
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The full text behind a one-line error, if it has one that says more. */
+function errorDetail(e: unknown): { detail?: string } {
+  const detail = (e as { detail?: unknown } | null)?.detail;
+  return typeof detail === 'string' && detail.length > 0 ? { detail } : {};
 }
 
 export class GenerationState {
@@ -118,7 +127,7 @@ export class GenerationState {
     } catch (e) {
       this.#loadFailure =
         e instanceof ModelLoadError
-          ? { file: e.file, reason: e.reason }
+          ? { file: e.file, reason: e.reason, ...errorDetail(e) }
           : { file: 'model package', reason: errorMessage(e) };
       this.#modelStatus = 'failed';
       return null;
@@ -164,7 +173,7 @@ export class GenerationState {
       const cancelled = e instanceof GenerationCancelledError;
       this.#notice = cancelled
         ? { kind: 'cancelled', message: 'Generation cancelled' }
-        : { kind: 'error', message: errorMessage(e) };
+        : { kind: 'error', message: errorMessage(e), ...errorDetail(e) };
       // Keep the previous complete result explorable; with none, keep the partial steps.
       const partial = cancelled ? e.partial : this.#record;
       this.#record = this.#lastComplete ?? (partial && partial.steps.length > 0 ? partial : null);

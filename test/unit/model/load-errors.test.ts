@@ -57,6 +57,9 @@ describe('loading a broken model package', () => {
     const e = await loadError();
     expect(e.file).toBe(join(dir, 'unet.onnx'));
     expect(e.reason).toMatch(/corrupt/);
+    // The reason is one line; onnxruntime's whole message is kept for the details view.
+    expect(e.detail).toMatch(/protobuf parsing failed/i);
+    expect(e.detail!.length).toBeGreaterThan(20);
   }, 60_000);
 
   it('recognises a Git LFS pointer', async () => {
