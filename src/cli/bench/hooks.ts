@@ -3,6 +3,7 @@
  * before (and without) them:
  *   hover-latency.ts  export async function benchHoverLatency(): Promise<BenchRow[]>   (UI)
  *   gif-export.ts     export async function benchGifExport(): Promise<BenchRow[]>      (export)
+ *   soak.ts           export async function benchSoak(): Promise<BenchRow[]>           (reliability)
  * A hook that throws becomes a row saying so; it never sinks the whole bench.
  */
 import { existsSync } from 'node:fs';
@@ -17,6 +18,7 @@ interface Hook {
 export const HOOKS: readonly Hook[] = [
   { file: 'hover-latency.ts', exportName: 'benchHoverLatency', id: 'hover-latency' },
   { file: 'gif-export.ts', exportName: 'benchGifExport', id: 'gif-export' },
+  { file: 'soak.ts', exportName: 'benchSoak', id: 'soak' },
 ];
 
 export interface HookOutcome {
