@@ -52,6 +52,8 @@ export class SettingsState {
     return this.#seed;
   }
   set seed(v: number) {
+    // A value set from elsewhere (a link, shuffle, the app) makes an earlier clamp note stale.
+    if (this.#notes.seed !== null) this.#notes = { ...this.#notes, seed: null };
     if (Number.isFinite(v)) this.#touched.seed = true;
     if (Number.isFinite(v)) this.#seed = clamp(Math.round(v), LIMITS.seed.min, LIMITS.seed.max);
   }
@@ -59,6 +61,8 @@ export class SettingsState {
     return this.#steps;
   }
   set steps(v: number) {
+    // A value set from elsewhere (a link, shuffle, the app) makes an earlier clamp note stale.
+    if (this.#notes.steps !== null) this.#notes = { ...this.#notes, steps: null };
     if (Number.isFinite(v)) this.#touched.steps = true;
     if (Number.isFinite(v)) this.#steps = clamp(Math.round(v), LIMITS.steps.min, LIMITS.steps.max);
   }
@@ -66,6 +70,8 @@ export class SettingsState {
     return this.#guidance;
   }
   set guidance(v: number) {
+    // A value set from elsewhere (a link, shuffle, the app) makes an earlier clamp note stale.
+    if (this.#notes.guidance !== null) this.#notes = { ...this.#notes, guidance: null };
     if (Number.isFinite(v)) this.#touched.guidance = true;
     if (Number.isFinite(v)) this.#guidance = clamp(v, LIMITS.guidance.min, LIMITS.guidance.max);
   }
