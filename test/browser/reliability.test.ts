@@ -85,7 +85,7 @@ beforeAll(async () => {
   await waitForGeneration(page);
 });
 
-/** Sets the Steps field. The runs below are long (60-100 steps) so that the hurried inputs land
+/** Sets the Steps field. The runs below are long (40-60 steps) so that the hurried inputs land
  * while a run is still going, on an idle machine as on a loaded one. */
 async function setSteps(n: number): Promise<void> {
   await page.getByRole('spinbutton', { name: 'Steps' }).fill(String(n));
@@ -124,7 +124,7 @@ describe('one generation at a time', () => {
   });
 
   it('20 rapid clicks, and 20 calls at once: one finished generation each', async () => {
-    await setSteps(100);
+    await setSteps(40);
     await prompt().fill('a yellow circle in the center');
     const clicks = await finishedRuns(async () => {
       for (let i = 0; i < 20; i++) await generate().click({ delay: 0 });
@@ -256,7 +256,8 @@ describe('faults', () => {
       const p = other.page;
       await p.goto(`${session.server.url}?ep=wasm`, COMMIT);
       const alert = p.getByRole('alert').filter({ hasText: 'The model did not load' });
-      await alert.waitFor({ timeout: 120_000 });
+      // Booting the dev build plus the 20 s stall: generous, like waitForGeneration.
+      await alert.waitFor({ timeout: 240_000 });
       expect(await alert.textContent()).toMatch(/unet\.onnx.*no data from the server for 20 s/);
       await p.screenshot({ path: `${SHOTS}/22-model-request-timed-out.png` });
       hang = false;
