@@ -3,6 +3,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
+import { ROOM_NAMES, restrictedImports } from './scripts/rooms.js';
 
 export default ts.config(
   { ignores: ['node_modules/', 'dist/', 'training/', 'public/', 'test/fixtures/'] },
@@ -28,5 +29,14 @@ export default ts.config(
         svelteConfig,
       },
     },
+  },
+  // Room boundaries (scripts/rooms.js, docs/ARCHITECTURE.md): a forbidden import fails `npm run lint`.
+  ...ROOM_NAMES.map((room) => ({
+    files: [`src/${room}/**/*.{ts,js,svelte}`],
+    rules: { 'no-restricted-imports': ['error', restrictedImports(room)] },
+  })),
+  {
+    files: ['src/App.svelte'],
+    rules: { 'no-restricted-imports': ['error', restrictedImports('components')] },
   },
 );

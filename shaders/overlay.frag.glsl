@@ -14,8 +14,8 @@
 //               overlay = clamp(a · COMPARE_A + b · COMPARE_B, 0, 1)
 //               out     = mix(img, overlay, max(a, b) · opacity)
 //               Where both words are high the colours add towards white.
-// NOTE for src/render/cpu-renderer.ts (export): the compare composite above is the exact formula;
-// the two colours are also exported as COMPARE_COLORS from src/render/overlay-types.ts.
+// src/render/cpu-renderer.ts (exports, the CLI) computes the same formulas; the two compare colours
+// are COMPARE_COLORS in src/core/overlay-types.ts.
 // Output alpha is 1. Conversion to 8 bits is the GL's (round to nearest).
 
 uniform int uMode;

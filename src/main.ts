@@ -1,7 +1,10 @@
 /**
- * Entry point: builds the generator (the model runs in a Web Worker), the explorer state and the
- * page. URL query options: `?ep=wasm|webgpu` forces an execution provider, `?model=<name>` picks
- * another package under /models/ (default: the one `models/index.json` names; the Model picker sets it).
+ * The composition root: the one file that wires the rooms together (docs/ARCHITECTURE.md). It
+ * builds the generator (model/, running in a Web Worker), hands it and the word-map engine to the
+ * explorer state (state/) and mounts the page (components/). No other file picks implementations.
+ * URL query options: `?ep=wasm|webgpu` forces an execution provider, `?model=<name>` picks
+ * another package under /models/ (default: the one `models/index.json` names; the Model picker
+ * sets it).
  */
 import { mount } from 'svelte';
 import './app.css';
@@ -10,7 +13,7 @@ import { parseEpParam } from './model/execution-providers.ts';
 import { WorkerGenerator } from './model/worker-generator.ts';
 import { wordMapComputer } from './state/word-maps.ts';
 import { Explorer } from './state/explorer.svelte.ts';
-import { chooseModel, loadModelIndex } from './model/model-index.ts';
+import { chooseModel, loadModelIndex } from './state/model-index.ts';
 
 const query = new URLSearchParams(location.search);
 let ep: ReturnType<typeof parseEpParam> = 'auto';

@@ -1,5 +1,5 @@
 """
-Export a trained run to Wordlight's model package (see /work/shared/DESIGN.md, "model package contract"):
+Export a trained run to Wordlight's model package (docs/ARCHITECTURE.md, "The model package"):
 
     /usr/bin/python3 training/export.py --run training/runs/default --out public/models/scenes
 

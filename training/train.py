@@ -68,8 +68,8 @@ PRESETS = {
     # --steps is set from a short timing run so that it fits the GPU time we have (see training/README.md)
     "gpu": TrainConfig(preset="gpu", device="cuda", batch_size=128, steps=12000, warmup=500, lr=1e-3,
                        ckpt_every_s=60.0, log_every=100, threads=4, data_workers=12),
-    # the shipped model: the `gpu` run (training/runs/gpu; rebuilt from its package with import_onnx.py
-    # when only the package is left) fine-tuned on CPU without the 8x8 cross-attentions of the middle
+    # the shipped model: the `gpu` run (training/runs/gpu; rebuilt from its package, kept in
+    # training/base/scenes-gpu, with import_onnx.py) fine-tuned on CPU without the 8x8 cross-attentions of the middle
     # block and the up path, whose blurry maps dragged the summed DAAM map down; the 16x16 pair and the
     # 8x8 down-path attention (sharpest for shape words) remain
     "finetune": TrainConfig(preset="finetune", model=ModelConfig(up_attn_levels=(1,), mid_attn=0),
@@ -212,7 +212,8 @@ def init_weights(model, ema, source, quiet=False):
     projection); both lists are printed. Returns what the source run was (preset, steps, wall time),
     for the manifest."""
     path = checkpoint_path(source, " (init_from: train that run first, or rebuild it from its package "
-                                   "with training/import_onnx.py; see training/README.md)")
+                                   "with training/import_onnx.py — the gpu run's package is "
+                                   "training/base/scenes-gpu; see training/README.md)")
     src = load_checkpoint(path)
     own = model.state_dict()
     keep = {k: v for k, v in src["ema"].items() if k in own and own[k].shape == v.shape}

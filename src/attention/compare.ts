@@ -4,7 +4,7 @@
  * with. Shared by the CLI (`wordlight edit` → diff.png, edit.json) and the app's difference view.
  */
 import { aggregateAttention } from './aggregate.ts';
-import type { GenerationRecord } from './record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 
 /** Mean over channels of |edited − source| per pixel, [H·W], in model units (0 … range span). */
 export function imageDifference(

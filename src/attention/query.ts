@@ -2,8 +2,8 @@
  * What the UI asks of a GenerationRecord's attention, and the checks that turn a bad query into a
  * readable InvalidInputError instead of a silent wrong map.
  */
-import { InvalidInputError } from '../model/errors.ts';
-import type { GenerationRecord } from './record.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import type { GenerationRecord } from '../core/record.ts';
 
 export type StepSelection =
   | { kind: 'one'; step: number }

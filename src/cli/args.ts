@@ -3,7 +3,7 @@
  * UsageErrors, and strict number parsing ("10k", "", "1e999" are refused, not coerced).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { WordlightError } from '../model/errors.ts';
+import { WordlightError } from '../core/errors.ts';
 
 /** Bad command line: printed as one line with the usage hint, exit code 2. */
 export class UsageError extends WordlightError {

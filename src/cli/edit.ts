@@ -6,13 +6,14 @@
  * difference, white = a change of half the value range or more) and DIR/edit.json (alignment,
  * weights, injection, per-word map changes). Everything is checked before any model work.
  */
+import { warnOutsideGrammar } from './grammar-warning.ts';
 import { join } from 'node:path';
 import { imageDifference, wordMapChanges } from '../attention/compare.ts';
-import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
+import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
 import { encodePng } from '../export/png.ts';
 import { alignPrompts } from '../model/align.ts';
 import { controlUnavailable } from '../model/control.ts';
-import { InvalidInputError } from '../model/errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
 import { validateSettings } from '../model/validate.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
@@ -154,6 +155,7 @@ export const editCommand: Subcommand = {
       // Everything the engine would refuse, refused now: settings, prompts, weights, alignment.
       const srcTok = engine.prepare(sourceSettings);
       const editTok = engine.prepare(editSettings);
+      for (const p of new Set([prompt, to])) warnOutsideGrammar(info.manifest, p);
       engine.prepareControl(
         { ...editSettings, edit: { ...editSettings.edit!, inject: 0 } },
         editTok,

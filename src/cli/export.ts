@@ -26,15 +26,16 @@ import {
 import type { ExportControl } from '../export/progress.ts';
 import { runExport, type ExportJob } from '../export/run.ts';
 import { echo } from '../core/limits.ts';
-import { InvalidInputError } from '../model/errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
-import { COLORMAP_NAMES, isColormapName } from '../render/colormaps.ts';
 import {
+  COLORMAP_NAMES,
   DEFAULT_OVERLAY_PARAMS,
+  isColormapName,
   OVERLAY_MODES,
   type OverlayMode,
   type OverlayParams,
-} from '../render/overlay-types.ts';
+} from '../core/overlay-types.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
 import { checkFileOutput, STDOUT, writeOutput } from './files.ts';
 import type { Subcommand } from './main.ts';

@@ -9,7 +9,7 @@
  */
 import { lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { WordlightError } from '../model/errors.ts';
+import { WordlightError } from '../core/errors.ts';
 
 /** A path the CLI cannot read or write: names it and why. Exit code 3. */
 export class FileSystemError extends WordlightError {

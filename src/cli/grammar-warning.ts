@@ -4,7 +4,7 @@
  * generated as typed (seeing what a model does with such a prompt is a use of the tool).
  */
 import { checkGrammar, type GrammarIssue } from '../model/grammar.ts';
-import type { ModelManifest } from '../model/manifest-types.ts';
+import type { ModelManifest } from '../core/manifest-types.ts';
 
 export function warnOutsideGrammar(
   manifest: ModelManifest,

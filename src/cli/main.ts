@@ -5,7 +5,7 @@
  * Every failure prints one line (`wordlight: …`) and exits non-zero; set WORDLIGHT_DEBUG=1 for stacks.
  */
 import { pathToFileURL } from 'node:url';
-import { InvalidInputError, WordlightError } from '../model/errors.ts';
+import { InvalidInputError, WordlightError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
 import { FileSystemError } from './files.ts';
 

@@ -2,10 +2,10 @@
  * Animation frames: one per denoising step, each the overlay of the chosen word(s) at that step —
  * or a grid of every word — rendered through a FrameRenderer. Shared by the GIF and WebM encoders.
  */
-import type { GenerationRecord } from '../attention/record.ts';
-import type { OverlayParams } from '../render/overlay-types.ts';
+import type { GenerationRecord } from '../core/record.ts';
+import type { ImageKind, OverlayParams } from '../core/overlay-types.ts';
 import type { FrameRenderer } from './frame-renderer.ts';
-import { recordImage, type ImageKind, type MapSource } from './map-source.ts';
+import { recordImage, type MapSource } from './map-source.ts';
 import type { ExportSize } from './options.ts';
 
 export interface AnimationSpec {

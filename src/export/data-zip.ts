@@ -14,7 +14,7 @@
  */
 import { zipSync, strToU8, type Zippable } from 'fflate';
 import { encodeNpy } from '../attention/npy.ts';
-import type { GenerationRecord } from '../attention/record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 import type { MapSource } from './map-source.ts';
 import { checkpoint, type ExportControl } from './progress.ts';
 

@@ -1,4 +1,4 @@
-import { WordlightError } from '../model/errors.ts';
+import { WordlightError } from '../core/errors.ts';
 
 /** An export stopped by its AbortSignal; nothing was written or downloaded. */
 export class ExportCancelledError extends WordlightError {

@@ -1,15 +1,11 @@
 /**
- * The one interface through which exporters get frames.
- *
- * NOTE for src/render/ (three.js renderer): implement `FrameRenderer` in the browser — render the
- * spec offscreen at spec.size × spec.size, read the pixels back top row first (flip gl.readPixels'
- * bottom-up rows), burn the label with `drawLabel` from src/render/bitmap-font.ts so both renderers
- * label identically, and return RGBA bytes. The CPU reference renderer below is the Node
- * implementation (and the browser fallback); the math is the same as shaders/*.glsl, so exports
- * look like the screen.
+ * The one interface through which exporters get frames, and its implementation: the CPU reference
+ * renderer (src/render/cpu-renderer.ts), used by the app's exports and the CLI alike. Its math is
+ * that of shaders/*.glsl, so exports look like the screen (test/browser/gpu-vs-cpu.test.ts holds
+ * the two within 1/255 per channel).
  */
 import { renderOverlay } from '../render/cpu-renderer.ts';
-import type { ImageInput, MapInput, OverlayParams } from '../render/overlay-types.ts';
+import type { ImageInput, MapInput, OverlayParams } from '../core/overlay-types.ts';
 
 export interface FrameSpec {
   /** Output is size × size pixels. */

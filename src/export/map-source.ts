@@ -5,8 +5,8 @@
  * steps), unnormalised — the renderer min–max normalises as on screen.
  */
 import { aggregateAttention } from '../attention/aggregate.ts';
-import type { GenerationRecord } from '../attention/record.ts';
-import type { ImageInput, MapInput } from '../render/overlay-types.ts';
+import type { GenerationRecord } from '../core/record.ts';
+import type { ImageInput, ImageKind, MapInput } from '../core/overlay-types.ts';
 
 export interface MapSource {
   /**
@@ -106,8 +106,6 @@ export function recordMapSource(
     },
   };
 }
-
-export type ImageKind = 'x0' | 'xt' | 'final';
 
 /** The image under the overlay at `step`: predicted x0, the noisy x_t, or the final image. */
 export function recordImage(

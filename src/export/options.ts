@@ -2,7 +2,7 @@
  * What can be exported and with which options, and the checks that turn a bad choice into one
  * readable line naming the accepted values (CLI and app show it as is).
  */
-import { InvalidInputError } from '../model/errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 
 export type ExportFormat = 'gif' | 'webm' | 'png' | 'poster' | 'zip';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['gif', 'webm', 'png', 'poster', 'zip'];

@@ -4,9 +4,9 @@
  * step's map over the final image), then the cumulative map over all steps (DAAM's word map). Row
  * labels on the left, column titles on top, dark text on white.
  */
-import type { GenerationRecord } from '../attention/record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 import { drawText, measureLabel } from '../render/bitmap-font.ts';
-import type { OverlayParams } from '../render/overlay-types.ts';
+import type { OverlayParams } from '../core/overlay-types.ts';
 import { stepLabel, tokenText } from './animation.ts';
 import type { FrameRenderer } from './frame-renderer.ts';
 import { recordImage, type MapSource } from './map-source.ts';

@@ -5,7 +5,7 @@
  * ExportCancelledError once the signal is aborted. Exporters build their file in memory and hand it
  * over only at the end, so a cancelled export leaves nothing behind.
  */
-import { yieldToEventLoop } from '../model/yield.ts';
+import { yieldToEventLoop } from '../core/yield.ts';
 import { ExportCancelledError } from './errors.ts';
 
 export interface ExportProgress {

@@ -3,7 +3,7 @@
  * finished file's bytes out (nothing is written or downloaded until it is complete, so a cancelled
  * export leaves nothing behind).
  */
-import type { GenerationRecord } from '../attention/record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 import { animationFrames, type AnimationSpec } from './animation.ts';
 import { buildDataZip, type DataZipSpec } from './data-zip.ts';
 import type { FrameRenderer, FrameSpec } from './frame-renderer.ts';

@@ -10,7 +10,7 @@
  *    (AttentionRefine's alphas = 0 there). The start token pairs with the start token and padding
  *    with padding, by position, as seq_aligner's mapper does past the prompt.
  */
-import { InvalidInputError } from './errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 
 export type AlignmentMode = 'swap' | 'refine';

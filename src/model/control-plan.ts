@@ -3,7 +3,7 @@
  * them against the prompt, the package and the cached source record. Every refusal is one
  * InvalidInputError line naming what to fix.
  */
-import type { EditRecord, GenerationRecord, GenerationSettings } from '../attention/record.ts';
+import type { EditRecord, GenerationRecord, GenerationSettings } from '../core/record.ts';
 import { alignPrompts, type TokenAlignment } from './align.ts';
 import {
   activeWeights,
@@ -12,8 +12,8 @@ import {
   tokenScale,
   validateWeights,
 } from './control.ts';
-import { InvalidInputError } from './errors.ts';
-import type { ModelManifest } from './manifest-types.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import type { ModelManifest } from '../core/manifest-types.ts';
 import type { Ort } from './ort.ts';
 import type { WordTokenizer } from './tokenizer.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';

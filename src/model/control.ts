@@ -8,10 +8,10 @@
  * A v1 package (no `control`) gets no control feeds at all; asking it for weights or an edit is an
  * InvalidInputError.
  */
-import type { GenerationRecord } from '../attention/record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 import type { TokenAlignment } from './align.ts';
-import { InvalidInputError } from './errors.ts';
-import type { ModelManifest } from './manifest-types.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import type { ModelManifest } from '../core/manifest-types.ts';
 import type { Ort, OrtTensor } from './ort.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 

@@ -3,8 +3,8 @@
  * Keeps the Generator contract: load once, one generation at a time (latest wins: a new one
  * cancels the running one and replaces the queued one), cancel between steps.
  */
-import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
-import { GenerationCancelledError } from './errors.ts';
+import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
+import { GenerationCancelledError } from '../core/errors.ts';
 import { Engine, type EngineOptions } from './engine.ts';
 import type { GenerationHandlers, Generator, LoadedModelInfo } from './generator.ts';
 import { releaseModel, type LoadedModel } from './load.ts';

@@ -9,10 +9,10 @@ import type {
   GenerationRecord,
   GenerationSettings,
   StepRecord,
-} from '../attention/record.ts';
+} from '../core/record.ts';
 import { copyControlSettings, planControl } from './control-plan.ts';
 import type { ControlFeeds } from './control.ts';
-import { ExecutionError, GenerationCancelledError, WordlightError } from './errors.ts';
+import { ExecutionError, GenerationCancelledError, WordlightError } from '../core/errors.ts';
 import type { GenerationHandlers } from './generator.ts';
 import { UNET_OUTPUT, type LoadedModel } from './load.ts';
 import type { OrtTensor } from './ort.ts';
@@ -22,7 +22,7 @@ import { eulerCfgStep, flowTimes, modelTimestep } from './scheduler.ts';
 import { WordTokenizer } from './tokenizer.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 import { validateSettings, validateTokenized } from './validate.ts';
-import { yieldToEventLoop } from './yield.ts';
+import { yieldToEventLoop } from '../core/yield.ts';
 
 export interface EngineOptions {
   /** Fetch the attention outputs (default true). False fetches model_output only (bench baseline). */

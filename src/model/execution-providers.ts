@@ -4,8 +4,8 @@
  * (software) adapter — the headless fallback adapter is far slower than WASM — else WASM. The user
  * can force either with `?ep=wasm|webgpu`; the reason for the choice is always reported.
  */
-import type { ExecutionProviderChoice, ExecutionProviderName } from '../attention/record.ts';
-import { InvalidInputError } from './errors.ts';
+import type { ExecutionProviderChoice, ExecutionProviderName } from '../core/record.ts';
+import { InvalidInputError } from '../core/errors.ts';
 
 export type Runtime = 'browser' | 'node';
 export type EpRequest = 'auto' | ExecutionProviderName;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ModelLoadError } from './errors.ts';
+import { ModelLoadError } from '../core/errors.ts';
 import type { PackageSource } from './package-source.ts';
 
 export function dirSource(dir: string): PackageSource {

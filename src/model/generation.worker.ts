@@ -2,9 +2,9 @@
  * The engine in a Web Worker, so hover and scrub stay smooth while it paints. Speaks the
  * worker-protocol.ts union; chooses the execution provider here (navigator.gpu exists in workers).
  */
-import type { ExecutionProviderChoice } from '../attention/record.ts';
+import type { ExecutionProviderChoice } from '../core/record.ts';
 import { EngineGenerator } from './engine-generator.ts';
-import { ExecutionError, GenerationCancelledError } from './errors.ts';
+import { ExecutionError, GenerationCancelledError } from '../core/errors.ts';
 import { chooseExecutionProvider } from './execution-providers.ts';
 import { loadModel } from './load.ts';
 import { importWebOrt } from './ort.ts';

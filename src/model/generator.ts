@@ -8,8 +8,8 @@ import type {
   GenerationRecord,
   GenerationSettings,
   StepRecord,
-} from '../attention/record.ts';
-import type { ModelManifest } from './manifest-types.ts';
+} from '../core/record.ts';
+import type { ModelManifest } from '../core/manifest-types.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 
 export interface LoadedModelInfo {

@@ -5,26 +5,8 @@
  * problem says what the model can do instead. The check never changes the prompt: the user may still
  * generate it to see what the model does with it.
  */
+import type { GrammarSpec } from '../core/manifest-types.ts';
 import { splitWords } from './tokenizer.ts';
-
-export interface GrammarSpec {
-  version: number;
-  colours: string[];
-  shapes: string[];
-  sizes: string[];
-  /** Position word → its phrase ("left" → "on the left"). */
-  positions: Record<string, string>;
-  /** Allowed position pairs of two-object prompts, in either order. */
-  pairs: [string, string][];
-  /** Allowed position triples of three-object prompts, in caption order. */
-  triples: string[][];
-  /** Relation name → phrase ("above" → "above", "left" → "to the left of"). */
-  relations: Record<string, string>;
-  backgrounds: string[];
-  /** Colours that show on one background only ("white" → "dark"). */
-  colourBackground: Record<string, string>;
-  maxObjects: number;
-}
 
 export interface GrammarIssue {
   /** What is outside the grammar. */

@@ -4,10 +4,10 @@
  * shapes the manifest implies (checked here at load, not at the first Generate). Any failure
  * is a ModelLoadError naming the file and the reason.
  */
-import type { ExecutionProviderChoice } from '../attention/record.ts';
-import { ModelLoadError } from './errors.ts';
+import type { ExecutionProviderChoice } from '../core/record.ts';
+import { ModelLoadError } from '../core/errors.ts';
 import { loadManifest } from './manifest.ts';
-import type { ModelManifest } from './manifest-types.ts';
+import type { ModelManifest } from '../core/manifest-types.ts';
 import { configureOrt, sessionOptions, type Ort, type OrtSession } from './ort.ts';
 import { fullText, oneLine, type PackageSource } from './package-source.ts';
 

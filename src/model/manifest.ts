@@ -3,8 +3,8 @@
  * dotted path, e.g. `attention[2].resolution`) and the file, so a broken package is fixable from the
  * message alone.
  */
-import type { AttentionOutputSpec, ControlSpec, ModelManifest } from './manifest-types.ts';
-import { ManifestError, ModelLoadError } from './errors.ts';
+import type { AttentionOutputSpec, ControlSpec, ModelManifest } from '../core/manifest-types.ts';
+import { ManifestError, ModelLoadError } from '../core/errors.ts';
 import { grammarSpecOf } from './grammar.ts';
 import { oneLine, type PackageSource } from './package-source.ts';
 

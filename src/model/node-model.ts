@@ -3,8 +3,8 @@
  * (default) or onnxruntime-node's native CPU provider ('cpu', bench only). Never imported by the app.
  */
 import { fileURLToPath } from 'node:url';
-import type { ExecutionProviderChoice } from '../attention/record.ts';
-import { ModelLoadError } from './errors.ts';
+import type { ExecutionProviderChoice } from '../core/record.ts';
+import { ModelLoadError } from '../core/errors.ts';
 import { EngineGenerator } from './engine-generator.ts';
 import type { EngineOptions } from './engine.ts';
 import { resolveExecutionProvider } from './execution-providers.ts';

@@ -3,8 +3,8 @@
  * code runs on onnxruntime-web (WASM or WebGPU, browser and Node) and onnxruntime-node (bench).
  */
 import type * as OrtWeb from 'onnxruntime-web';
-import type { ExecutionProviderChoice } from '../attention/record.ts';
-import { ExecutionError } from './errors.ts';
+import type { ExecutionProviderChoice } from '../core/record.ts';
+import { ExecutionError } from '../core/errors.ts';
 
 export type Ort = typeof OrtWeb;
 export type OrtSession = OrtWeb.InferenceSession;

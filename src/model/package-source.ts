@@ -3,7 +3,7 @@
  * (node:fs, in `fs-source.ts` so browser bundles never see node:fs). Everything above this reads
  * files by name relative to the manifest and never cares which.
  */
-import { ModelLoadError } from './errors.ts';
+import { ModelLoadError } from '../core/errors.ts';
 
 export interface PackageSource {
   /** Base URL or directory, for messages and `LoadedModelInfo.source`. */

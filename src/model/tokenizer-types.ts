@@ -1,4 +1,4 @@
-import type { PromptWord, TokenInfo } from '../attention/record.ts';
+import type { PromptWord, TokenInfo } from '../core/record.ts';
 
 /** Result of tokenizing a prompt with the manifest's word-level tokenizer. */
 export interface TokenizedPrompt {

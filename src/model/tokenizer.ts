@@ -6,8 +6,8 @@
  * Unknown words are kept (as the unknown token) and reported; words beyond maxTokens − 1 are cut and
  * reported. Nothing is dropped silently.
  */
-import type { PromptWord, TokenInfo } from '../attention/record.ts';
-import type { TokenizerSpec } from './manifest-types.ts';
+import type { PromptWord, TokenInfo } from '../core/record.ts';
+import type { TokenizerSpec } from '../core/manifest-types.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 
 /** Invisible characters that join rather than separate: zero-width space / (non-)joiner, word

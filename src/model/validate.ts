@@ -2,9 +2,9 @@
  * Checks generation settings before any model work, so bad input fails fast with a message saying
  * what is wrong and how to fix it (InvalidInputError), never a hang or a blank image.
  */
-import type { GenerationSettings } from '../attention/record.ts';
+import type { GenerationSettings } from '../core/settings.ts';
 import { echo, LIMITS, MAX_PROMPT_CHARS } from '../core/limits.ts';
-import { InvalidInputError } from './errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 
 export { LIMITS };

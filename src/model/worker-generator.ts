@@ -10,8 +10,8 @@
  * one started. Every outstanding request then rejects with an ExecutionError saying so, and the
  * model is loaded again on the next call, so the app recovers without a page reload.
  */
-import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
-import { ExecutionError, GenerationCancelledError } from './errors.ts';
+import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
+import { ExecutionError, GenerationCancelledError } from '../core/errors.ts';
 import type { EpRequest } from './execution-providers.ts';
 import type { GenerationHandlers, Generator, LoadedModelInfo } from './generator.ts';
 import type { FetchProgress } from './package-source.ts';

@@ -3,8 +3,8 @@
  * message carries the id of the request it belongs to. Step data crosses as transferred buffers
  * (xt, x0, every attention map): the worker does not keep them, the main thread owns the record.
  */
-import type { GenerationRecord, GenerationSettings, StepRecord } from '../attention/record.ts';
-import * as errors from './errors.ts';
+import type { GenerationRecord, GenerationSettings, StepRecord } from '../core/record.ts';
+import * as errors from '../core/errors.ts';
 import type { EpRequest } from './execution-providers.ts';
 import type { LoadedModelInfo } from './generator.ts';
 import type { FetchProgress } from './package-source.ts';

@@ -1,7 +1,7 @@
 /**
  * Colormaps as 256-entry lookup tables, shared by the GPU shader (uploaded as a 256×1 RGBA8 texture,
  * read with texelFetch at index round(v · 255)) and the CPU reference renderer — one source of
- * colour for screen and export. No imports: render/, export/ and the CLI all use this file.
+ * colour for screen and export. The names (ColormapName) live in core/overlay-types.ts.
  *
  * - viridis, inferno: matplotlib's published tables (CC0, van der Walt & Smith), stored as their
  *   8-bit values (round(v · 255)), so the LUT is exact to the byte.
@@ -9,13 +9,9 @@
  * - jet: matplotlib's piecewise-linear `_jet_data` segments, sampled at i / 255.
  */
 
-export type ColormapName = 'viridis' | 'inferno' | 'turbo' | 'jet';
-export const COLORMAP_NAMES: readonly ColormapName[] = ['viridis', 'inferno', 'turbo', 'jet'];
-export const LUT_SIZE = 256;
+import type { ColormapName } from '../core/overlay-types.ts';
 
-export function isColormapName(name: string): name is ColormapName {
-  return (COLORMAP_NAMES as readonly string[]).includes(name);
-}
+export const LUT_SIZE = 256;
 
 // matplotlib tables as hex bytes, r g b per entry, 16 entries per line.
 const VIRIDIS_HEX = [

@@ -24,14 +24,14 @@
  * once per call: Σ_n K_y Σ_m K_x v equals the shader's double loop, and it keeps a 25-frame 512² GIF
  * export well under a second.
  */
-import { colormapLut, isColormapName, type ColormapName } from './colormaps.ts';
+import { colormapLut } from './colormaps.ts';
 import { drawLabel } from './bitmap-font.ts';
 import {
   COMPARE_COLORS,
   type ImageInput,
   type MapInput,
   type OverlayParams,
-} from './overlay-types.ts';
+} from '../core/overlay-types.ts';
 
 export interface CpuRenderSpec {
   /** Output size in pixels (exports use S×S). */
@@ -274,8 +274,7 @@ export function renderOverlay(spec: CpuRenderSpec, out?: Uint8ClampedArray): Uin
     mode === 'compare' && spec.mapB
       ? normalisedMap(spec.mapB, W, H, params.normalize, buf.b)
       : null;
-  const cmapName: ColormapName = isColormapName(params.colormap) ? params.colormap : 'inferno';
-  const lut = colormapLut(cmapName);
+  const lut = colormapLut(params.colormap);
   const op = params.opacity;
   const [ca, cb] = COMPARE_COLORS;
 

@@ -3,14 +3,14 @@
  * a reused ImageData and put on a tiny 2D canvas; CSS scales it up (pixelated). No WebGL context
  * per tile, and a repaint allocates nothing once the ImageData exists.
  */
-import { colormapLut, isColormapName } from './colormaps.ts';
-import type { MapInput, MapNormalization } from './overlay-types.ts';
+import { colormapLut } from './colormaps.ts';
+import type { ColormapName, MapInput, MapNormalization } from '../core/overlay-types.ts';
 
 const imageDataCache = new WeakMap<HTMLCanvasElement, ImageData>();
 
 interface PendingPaint {
   map: MapInput;
-  colormap: string;
+  colormap: ColormapName;
   normalize: MapNormalization;
 }
 const pending = new Map<HTMLCanvasElement, PendingPaint>();
@@ -30,7 +30,7 @@ function flush(): void {
 export function schedulePaint(
   canvas: HTMLCanvasElement,
   map: MapInput,
-  colormap: string,
+  colormap: ColormapName,
   normalize: MapNormalization,
 ): void {
   const entry = pending.get(canvas);
@@ -50,7 +50,7 @@ export function schedulePaint(
 export function paintMap(
   canvas: HTMLCanvasElement,
   map: MapInput,
-  colormap: string,
+  colormap: ColormapName,
   normalize: MapNormalization,
 ): void {
   if (canvas.width !== map.width || canvas.height !== map.height) {
@@ -64,7 +64,7 @@ export function paintMap(
     img = ctx.createImageData(map.width, map.height);
     imageDataCache.set(canvas, img);
   }
-  const lut = colormapLut(isColormapName(colormap) ? colormap : 'inferno');
+  const lut = colormapLut(colormap);
   const span = map.max - map.min;
   const px = img.data;
   for (let i = 0; i < map.width * map.height; i++) {
@@ -80,8 +80,8 @@ export function paintMap(
 }
 
 /** A CSS linear-gradient of a colormap (legends), sampled at 16 stops. */
-export function colormapGradient(colormap: string): string {
-  const lut = colormapLut(isColormapName(colormap) ? colormap : 'inferno');
+export function colormapGradient(colormap: ColormapName): string {
+  const lut = colormapLut(colormap);
   const stops: string[] = [];
   for (let s = 0; s <= 15; s++) {
     const k = Math.round((s / 15) * 255) * 3;

@@ -9,7 +9,7 @@ import imageSample from '../../shaders/image-sample.glsl?raw';
 import bicubicMap from '../../shaders/bicubic-map.glsl?raw';
 import colormap from '../../shaders/colormap.glsl?raw';
 import overlayFrag from '../../shaders/overlay.frag.glsl?raw';
-import type { OverlayMode } from './overlay-types.ts';
+import type { OverlayMode } from '../core/overlay-types.ts';
 
 export const MODE_INDEX: Record<OverlayMode | 'plain', number> = {
   plain: 0,

@@ -24,11 +24,12 @@ import {
 import { createOverlayMaterial, MODE_INDEX } from './overlay-material.ts';
 import {
   DEFAULT_OVERLAY_PARAMS,
+  type ColormapName,
   type ImageInput,
   type MapInput,
   type OverlayParams,
-} from './overlay-types.ts';
-import { colormapLutRgba, isColormapName } from './colormaps.ts';
+} from '../core/overlay-types.ts';
+import { colormapLutRgba } from './colormaps.ts';
 import { cornerStretch, FrameCosts } from './preview.ts';
 
 export interface OverlayRendererOptions {
@@ -72,7 +73,7 @@ export class OverlayRenderer {
   readonly #mesh: Mesh;
   /** Textures pooled by "slot:w×h"; each owns its buffer. */
   readonly #pool = new Map<string, DataTexture>();
-  readonly #luts = new Map<string, DataTexture>();
+  readonly #luts = new Map<ColormapName, DataTexture>();
   #params: OverlayParams = { ...DEFAULT_OVERLAY_PARAMS };
   #hasA = false;
   #hasB = false;
@@ -134,16 +135,10 @@ export class OverlayRenderer {
     return texture;
   }
 
-  #lut(name: string): DataTexture {
+  #lut(name: ColormapName): DataTexture {
     let texture = this.#luts.get(name);
     if (!texture) {
-      // Unknown names (a stale URL) fall back to inferno rather than failing to draw.
-      texture = dataTexture(
-        colormapLutRgba(isColormapName(name) ? name : 'inferno'),
-        256,
-        1,
-        false,
-      );
+      texture = dataTexture(colormapLutRgba(name), 256, 1, false);
       this.#luts.set(name, texture);
     }
     return texture;

@@ -5,10 +5,10 @@
  * Everything a hover or scrub changes is a $derived read of cached data: no model run, no
  * aggregation on a cache hit.
  */
-import type { GenerationRecord, StepRecord, TokenInfo } from '../attention/record.ts';
+import type { GenerationRecord, StepRecord, TokenInfo } from '../core/record.ts';
 import type { Generator } from '../model/generator.ts';
 import type { OverlayRenderer } from '../render/overlay-renderer.ts';
-import type { ImageInput, MapInput, OverlayMode, OverlayParams } from '../render/overlay-types.ts';
+import type { ImageInput, MapInput, OverlayMode, OverlayParams } from '../core/overlay-types.ts';
 import { createContext } from './context.ts';
 import { GenerationState } from './generation.svelte.ts';
 import { MapCache, type HeadTile, type MapComputer, type MapSelection } from './maps.ts';

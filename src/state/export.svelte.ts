@@ -5,7 +5,7 @@
  * the explorer, and run in chunks on the main thread (yielding between frames) so the explorer
  * stays responsive. Only a finished file is handed to `save`, so Cancel leaves nothing behind.
  */
-import type { GenerationRecord } from '../attention/record.ts';
+import type { GenerationRecord } from '../core/record.ts';
 import type { AnimationSpec } from '../export/animation.ts';
 import { ExportCancelledError } from '../export/errors.ts';
 import {
@@ -24,7 +24,7 @@ import {
 import type { ExportProgress } from '../export/progress.ts';
 import { exportFileName, runExport, type ExportJob } from '../export/run.ts';
 import type { WebmSupport } from '../export/webm.ts';
-import { WordlightError } from '../model/errors.ts';
+import { WordlightError } from '../core/errors.ts';
 import type { Explorer } from './explorer.svelte.ts';
 
 // Re-exported for components, which import from state/ only.
@@ -35,7 +35,7 @@ export type { ExportFormat, ExportSize } from '../export/options.ts';
 export type ExportContent = 'view' | 'grid';
 
 export interface ExportDeps {
-  /** The FrameRenderer frames go through (the GPU one in the app; the CPU one by default). */
+  /** The FrameRenderer frames go through (the CPU reference renderer unless a test passes another). */
   createRenderer(): FrameRenderer;
   /** Hands over a finished file (a download in the app). */
   save(bytes: Uint8Array, fileName: string, mime: string): void;

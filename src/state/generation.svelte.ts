@@ -6,9 +6,10 @@
  * run is cancelled or fails, the previous complete record comes back, so what was explorable
  * stays explorable.
  */
-import type { GenerationRecord, GenerationSettings } from '../attention/record.ts';
-import { GenerationCancelledError, ModelLoadError } from '../model/errors.ts';
+import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
+import { GenerationCancelledError, ModelLoadError } from '../core/errors.ts';
 import type { Generator, LoadedModelInfo } from '../model/generator.ts';
+import { checkGrammar, type GrammarIssue } from '../model/grammar.ts';
 import { WordTokenizer } from '../model/tokenizer.ts';
 import type { TokenizedPrompt } from '../model/tokenizer-types.ts';
 
@@ -107,6 +108,15 @@ export class GenerationState {
   /** Tokenizes a prompt as the model will (for out-of-vocabulary marks before generating). */
   tokenize(prompt: string): TokenizedPrompt | null {
     return this.#tokenizer?.tokenize(prompt) ?? null;
+  }
+
+  /**
+   * Where `prompt` leaves the loaded model's grammar (three objects on a two-object model, …), each
+   * with what the model can do instead; [] when it does not, or no model (or grammar) is loaded.
+   */
+  grammarIssues(prompt: string): GrammarIssue[] {
+    const spec = this.#model?.manifest.grammarSpec;
+    return spec ? checkGrammar(prompt, spec) : [];
   }
 
   /** Loads the model package; on failure keeps the file and reason for the Retry panel. */

@@ -7,8 +7,8 @@
  * Entries hang off the StepRecord object (WeakMap), so a new generation starts empty and old
  * generations are garbage-collected with their records.
  */
-import type { GenerationRecord, StepRecord } from '../attention/record.ts';
-import type { MapInput } from '../render/overlay-types.ts';
+import type { GenerationRecord, StepRecord } from '../core/record.ts';
+import type { MapInput } from '../core/overlay-types.ts';
 import type { HeadChoice, LayerChoice } from './selection.svelte.ts';
 
 export interface MapSelection {

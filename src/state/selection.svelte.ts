@@ -4,10 +4,12 @@
  * Words are identified by token position (column in the attention tensors), so repeated words and
  * special tokens are distinct.
  */
+import type { ImageKind } from '../core/overlay-types.ts';
 
 export type LayerChoice = 'all' | string; // 'all' or an attention output name (manifest attention[].output)
 export type HeadChoice = 'all' | number;
-export type ImageKind = 'x0' | 'xt';
+/** While scrubbing the image is always a step's: x̂0 or x_t (the final image is the last x̂0). */
+export type StepImageKind = Exclude<ImageKind, 'final'>;
 
 /** At most this many words are pinned; pinning another drops the oldest. */
 export const MAX_PINNED = 2;
@@ -21,7 +23,7 @@ export class SelectionState {
   #layer = $state<LayerChoice>('all');
   #head = $state<HeadChoice>('all');
   #cumulative = $state(false);
-  #imageKind = $state<ImageKind>('x0');
+  #imageKind = $state<StepImageKind>('x0');
 
   get hovered(): number | null {
     return this.#hovered;
@@ -99,10 +101,10 @@ export class SelectionState {
   set cumulative(v: boolean) {
     this.#cumulative = v;
   }
-  get imageKind(): ImageKind {
+  get imageKind(): StepImageKind {
     return this.#imageKind;
   }
-  set imageKind(v: ImageKind) {
+  set imageKind(v: StepImageKind) {
     this.#imageKind = v;
   }
 

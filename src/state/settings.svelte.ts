@@ -3,15 +3,15 @@
  * colormap, normalisation, opacity, τ, image smoothing, special tokens shown). Values are clamped
  * on write so the URL hash, the inputs and the engine never see out-of-range numbers.
  */
-import type { GenerationSettings } from '../attention/record.ts';
+import type { GenerationSettings } from '../core/settings.ts';
 import { clampLimited, LIMITS, MAX_PROMPT_CHARS } from '../core/limits.ts';
-import { COLORMAP_NAMES, type ColormapName } from '../render/colormaps.ts';
 import {
   DEFAULT_OVERLAY_PARAMS,
+  type ColormapName,
   type MapNormalization,
   type OverlayMode,
   type OverlayParams,
-} from '../render/overlay-types.ts';
+} from '../core/overlay-types.ts';
 
 export { LIMITS };
 
@@ -21,8 +21,6 @@ export type NumberField = 'seed' | 'steps' | 'guidance';
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
-
-export { COLORMAP_NAMES, type ColormapName };
 
 export class SettingsState {
   #prompt = $state('');

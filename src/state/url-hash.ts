@@ -12,8 +12,12 @@
  * on the model: the explorer checks those once the model is loaded (checkModelFields).
  */
 import { echo, LIMITS, MAX_PROMPT_CHARS, parseLimited, type NumberLimit } from '../core/limits.ts';
-import { OVERLAY_MODES, type OverlayMode } from '../render/overlay-types.ts';
-import { COLORMAP_NAMES, type ColormapName } from './settings.svelte.ts';
+import {
+  COLORMAP_NAMES,
+  OVERLAY_MODES,
+  type ColormapName,
+  type OverlayMode,
+} from '../core/overlay-types.ts';
 import { MAX_PINNED, type HeadChoice, type LayerChoice } from './selection.svelte.ts';
 
 export interface HashState {

@@ -13,8 +13,8 @@
  */
 import { headGrid } from '../attention/aggregate.ts';
 import { largestResolution, type AttentionSource } from '../attention/query.ts';
-import type { GenerationRecord } from '../attention/record.ts';
-import type { MapInput } from '../render/overlay-types.ts';
+import type { GenerationRecord } from '../core/record.ts';
+import type { MapInput } from '../core/overlay-types.ts';
 import type { HeadTile, MapComputer, MapSelection, WordMapSet } from './maps.ts';
 
 /** Adds relu(attention) of `heads` (mean over them) of one step and layer into acc [T, hw]. */

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CompareCase, CompareResult } from './pages/gpu-vs-cpu.ts';
-import type { OverlayParams } from '../../src/render/overlay-types.ts';
+import { COLORMAP_NAMES, type OverlayParams } from '../../src/core/overlay-types.ts';
 import { useBrowserSession } from './harness.ts';
 import { STABLE_SERVER } from './explorer-helpers.ts';
 
@@ -50,7 +50,7 @@ function cases(): { name: string; c: CompareCase }[] {
       }
     }
   }
-  for (const colormap of ['viridis', 'inferno', 'turbo', 'jet']) {
+  for (const colormap of COLORMAP_NAMES) {
     out.push({
       name: `heatmap ${colormap} 512x512`,
       c: {

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelManifest } from '../../src/model/manifest-types.ts';
+import type { ModelManifest } from '../../src/core/manifest-types.ts';
 import { useBrowserSession } from './harness.ts';
 import type { WorkerTestResult } from './pages/worker-generator.ts';
 

@@ -8,8 +8,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { GenerationRecord, GenerationSettings } from '../../attention/record.ts';
-import type { ModelManifest } from '../../model/manifest-types.ts';
+import type { GenerationRecord, GenerationSettings } from '../../core/record.ts';
+import type { ModelManifest } from '../../core/manifest-types.ts';
 import { createNodeGenerator } from '../../model/node-model.ts';
 import { neutralControlFeeds, unetFeeds } from './feeds.ts';
 import type { Ort, Session } from './ort-types.ts';

@@ -3,7 +3,7 @@
  * pseudo-random numbers — the graph has no data-dependent control flow, so any values time the same,
  * and fixed ones keep runs comparable.
  */
-import type { ModelManifest } from '../../model/manifest-types.ts';
+import type { ModelManifest } from '../../core/manifest-types.ts';
 import type { Feeds, Ort } from './ort-types.ts';
 
 /** Deterministic values in [-1, 1) (LCG; quality is irrelevant here). */
@@ -54,6 +54,3 @@ export function neutralControlFeeds(ort: Ort, manifest: ModelManifest, batch: nu
   }
   return feeds;
 }
-
-/** The output the sampler needs whatever happens; everything else is attention capture. */
-export const MODEL_OUTPUT = 'model_output';

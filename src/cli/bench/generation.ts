@@ -2,7 +2,7 @@
  * A full guided generation through the real engine (the same EngineGenerator the CLI uses), with
  * attention capture on and, interleaved, off — so the end-to-end capture cost is measured too.
  */
-import type { GenerationRecord, GenerationSettings } from '../../attention/record.ts';
+import type { GenerationRecord, GenerationSettings } from '../../core/record.ts';
 import { createNodeGenerator } from '../../model/node-model.ts';
 import { recordBytes, type RecordBytes } from './record-bytes.ts';
 import type { Reps } from './stats.ts';

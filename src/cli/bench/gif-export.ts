@@ -3,13 +3,13 @@
  * through the same path as `wordlight export --format gif`: map aggregation, CPU render, palette,
  * LZW encode. The generation itself is done once, untimed. Target ≤ 1 s (median).
  */
-import type { GenerationRecord } from '../../attention/record.ts';
+import type { GenerationRecord } from '../../core/record.ts';
 import { tfReady } from '../../attention/tf.ts';
 import { createCpuFrameRenderer, type FrameRenderer } from '../../export/frame-renderer.ts';
 import { recordMapSource } from '../../export/map-source.ts';
 import { runExport } from '../../export/run.ts';
 import { createNodeGenerator } from '../../model/node-model.ts';
-import { DEFAULT_OVERLAY_PARAMS } from '../../render/overlay-types.ts';
+import { DEFAULT_OVERLAY_PARAMS } from '../../core/overlay-types.ts';
 import { median, time } from './stats.ts';
 import type { BenchRow } from './types.ts';
 

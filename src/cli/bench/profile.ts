@@ -7,7 +7,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ModelManifest } from '../../model/manifest-types.ts';
+import type { ModelManifest } from '../../core/manifest-types.ts';
 import { unetFeeds } from './feeds.ts';
 import type { Ort, Session } from './ort-types.ts';
 

@@ -1,5 +1,5 @@
 /** Memory a GenerationRecord holds in typed arrays (the part that grows with steps and layers). */
-import type { GenerationRecord } from '../../attention/record.ts';
+import type { GenerationRecord } from '../../core/record.ts';
 
 export interface RecordBytes {
   total: number;

@@ -1,6 +1,7 @@
 /** UNet step timings: WASM beside native on the same feeds, and WASM with capture on vs off. */
-import type { ModelManifest } from '../../model/manifest-types.ts';
-import { MODEL_OUTPUT, unetFeeds } from './feeds.ts';
+import type { ModelManifest } from '../../core/manifest-types.ts';
+import { UNET_OUTPUT } from '../../model/load.ts';
+import { unetFeeds } from './feeds.ts';
 import type { Ort, Session } from './ort-types.ts';
 import { median, timePaired, type Paired, type Reps } from './stats.ts';
 
@@ -47,9 +48,9 @@ export async function captureOverhead(
   r: Reps,
 ): Promise<CaptureOverhead> {
   const feeds = unetFeeds(ort, manifest, 2);
-  const all = [MODEL_OUTPUT, ...manifest.attention.map((a) => a.output)];
+  const all = [UNET_OUTPUT, ...manifest.attention.map((a) => a.output)];
   const paired = await timePaired(
-    () => session.run(feeds, [MODEL_OUTPUT]),
+    () => session.run(feeds, [UNET_OUTPUT]),
     () => session.run(feeds, all),
     r,
   );

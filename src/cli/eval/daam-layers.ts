@@ -5,7 +5,7 @@
  * measured over that set, so the eval reports it beside the all-layer map. Mirrors
  * `daam_layers()` in training/eval.py.
  */
-import type { AttentionOutputSpec } from '../../model/manifest-types.ts';
+import type { AttentionOutputSpec } from '../../core/manifest-types.ts';
 
 /** Indices into `layers` of DAAM's set; empty when every layer is mid or lowest-resolution. */
 export function daamLayerIndices(layers: readonly AttentionOutputSpec[]): number[] {

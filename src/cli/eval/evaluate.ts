@@ -4,7 +4,7 @@
  * the object the checker found for it; the same over DAAM's own layer set (`daam-layers.ts`).
  */
 import { aggregateAttention } from '../../attention/aggregate.ts';
-import type { GenerationRecord } from '../../attention/record.ts';
+import type { GenerationRecord } from '../../core/record.ts';
 import type { Generator } from '../../model/generator.ts';
 import { inspectScene } from './checker.ts';
 import { daamLayerIndices } from './daam-layers.ts';

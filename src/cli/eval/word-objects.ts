@@ -4,7 +4,7 @@
  * are the ones whose class has a ground-truth region (colour, shape, size, position head word),
  * not articles or "on"/"the".
  */
-import type { PromptWord } from '../../attention/record.ts';
+import type { PromptWord } from '../../core/record.ts';
 import { wordClass, type WordClass } from './scene-vocab.ts';
 
 export interface ScoredWord {

@@ -2,7 +2,7 @@
  * Page side of test/browser/ep-agreement.test.ts: runs one guided step (text encoder + one UNet call
  * at batch 2) on a requested provider with the real engine, served by the Vite dev server.
  */
-import type { GenerationSettings } from '../../../src/attention/record.ts';
+import type { GenerationSettings } from '../../../src/core/record.ts';
 import { Engine } from '../../../src/model/engine.ts';
 import { chooseExecutionProvider } from '../../../src/model/execution-providers.ts';
 import { loadModel, releaseModel } from '../../../src/model/load.ts';

@@ -5,9 +5,9 @@
  */
 import { createCpuFrameRenderer } from '../../../src/export/frame-renderer.ts';
 import { renderOverlay } from '../../../src/render/cpu-renderer.ts';
-import { createGpuFrameRenderer } from '../../../src/render/gpu-frame-renderer.ts';
+import { createGpuFrameRenderer } from './gpu-frame-renderer.ts';
 import { OverlayRenderer } from '../../../src/render/overlay-renderer.ts';
-import type { ImageInput, MapInput, OverlayParams } from '../../../src/render/overlay-types.ts';
+import type { ImageInput, MapInput, OverlayParams } from '../../../src/core/overlay-types.ts';
 
 export interface CompareCase {
   width: number;

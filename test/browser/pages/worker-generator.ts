@@ -3,7 +3,7 @@
  * Worker) the way the UI does and reports what it saw.
  */
 import { aggregateAttention } from '../../../src/attention/aggregate.ts';
-import { GenerationCancelledError, ModelLoadError } from '../../../src/model/errors.ts';
+import { GenerationCancelledError, ModelLoadError } from '../../../src/core/errors.ts';
 import { WorkerGenerator } from '../../../src/model/worker-generator.ts';
 
 const settings = {

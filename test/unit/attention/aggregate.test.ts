@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateAttention, headGrid } from '../../../src/attention/aggregate.ts';
 import type { AttentionSource } from '../../../src/attention/query.ts';
-import { tokenShareByStep } from '../../../src/attention/stats.ts';
 import { tf, tfReady } from '../../../src/attention/tf.ts';
-import { InvalidInputError } from '../../../src/model/errors.ts';
-import type { AttentionOutputSpec } from '../../../src/model/manifest-types.ts';
+import { InvalidInputError } from '../../../src/core/errors.ts';
+import type { AttentionOutputSpec } from '../../../src/core/manifest-types.ts';
 
 const T = 3;
 const layers: AttentionOutputSpec[] = [
@@ -171,7 +170,6 @@ describe('aggregateAttention', () => {
         normalize: 'minmax',
       });
       headGrid(source, { tokenPositions: [1], steps: { kind: 'all' }, normalize: 'minmax' });
-      tokenShareByStep(source, { steps: { kind: 'all' }, heads: [0] });
     }
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -203,14 +201,6 @@ describe('headGrid', () => {
     // layer 0, head 0, pixel 0: token1 clamped 0 + token2 0.2
     expect(at(g[0]!.data, 0)).toBeCloseTo(0.2, 5);
     expect(at(g[2]!.data, 0)).toBeCloseTo(0.8, 5);
-  });
-});
-
-describe('tokenShareByStep', () => {
-  it('averages token probabilities over pixels, heads and layers per step', () => {
-    const s = tokenShareByStep(source, { steps: { kind: 'all' }, layers: [1] });
-    expect(s.steps).toEqual([0, 1]);
-    expect(Array.from(s.data).map((v) => +v.toFixed(5))).toEqual([0.2, 0.3, 0.5, 1.2, 0.3, 0.5]);
   });
 });
 

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeNpy } from '../../../src/attention/npy.ts';
 import { main } from '../../../src/cli/main.ts';
-import type { ModelManifest } from '../../../src/model/manifest-types.ts';
+import type { ModelManifest } from '../../../src/core/manifest-types.ts';
 
 const run = promisify(execFile);
 let out = '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { daamLayerIndices } from '../../../src/cli/eval/daam-layers.ts';
-import type { AttentionOutputSpec } from '../../../src/model/manifest-types.ts';
+import type { AttentionOutputSpec } from '../../../src/core/manifest-types.ts';
 
 const layer = (
   place: AttentionOutputSpec['place'],

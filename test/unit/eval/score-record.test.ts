@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GenerationRecord, TokenInfo } from '../../../src/attention/record.ts';
+import type { GenerationRecord, TokenInfo } from '../../../src/core/record.ts';
 import { scoreRecord } from '../../../src/cli/eval/evaluate.ts';
 import type { EvalPrompt } from '../../../src/cli/eval/prompts.ts';
 import { CENTRES, RADIUS, draw, truthMask, type DrawObject } from './draw.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PromptWord } from '../../../src/attention/record.ts';
+import type { PromptWord } from '../../../src/core/record.ts';
 import type { SampleOutcome } from '../../../src/cli/eval/evaluate.ts';
 import { heatmapIoU } from '../../../src/cli/eval/iou.ts';
 import { figures } from '../../../src/cli/eval/metrics.ts';

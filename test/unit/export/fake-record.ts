@@ -3,8 +3,8 @@
  * on the right of a 16×16 image; "red"/"circle" attend to the left, "blue"/"square" to the right,
  * sharper at later steps. Lets export tests check that pictures and data land where they should.
  */
-import type { GenerationRecord, StepRecord, TokenInfo } from '../../../src/attention/record.ts';
-import type { AttentionOutputSpec } from '../../../src/model/manifest-types.ts';
+import type { GenerationRecord, StepRecord, TokenInfo } from '../../../src/core/record.ts';
+import type { AttentionOutputSpec } from '../../../src/core/manifest-types.ts';
 
 export const PROMPT = 'a red circle and a blue square';
 const WORDS = PROMPT.split(' ');

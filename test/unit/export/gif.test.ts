@@ -5,7 +5,7 @@ import { ExportCancelledError } from '../../../src/export/errors.ts';
 import { createCpuFrameRenderer } from '../../../src/export/frame-renderer.ts';
 import { encodeGif } from '../../../src/export/gif.ts';
 import { recordMapSource } from '../../../src/export/map-source.ts';
-import { DEFAULT_OVERLAY_PARAMS } from '../../../src/render/overlay-types.ts';
+import { DEFAULT_OVERLAY_PARAMS } from '../../../src/core/overlay-types.ts';
 import { fakeRecord } from './fake-record.ts';
 import { decodeGif, pixel, savePng } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFormat, parseFps, parseSize, CLI_FORMATS } from '../../../src/export/options.ts';
-import { InvalidInputError } from '../../../src/model/errors.ts';
+import { InvalidInputError } from '../../../src/core/errors.ts';
 
 describe('export options', () => {
   it('accepts 256, 512 and 1024 only, naming them when refusing', () => {

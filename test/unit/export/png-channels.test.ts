@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodePng } from '../../../src/export/png.ts';
-import { planarToBytes } from '../../../src/model/image.ts';
+import { planarToBytes } from '../../../src/export/planar.ts';
 
 describe('encodePng', () => {
   it('writes signature, IHDR and filtered rows that inflate back to the pixels', () => {

@@ -5,7 +5,7 @@ import { recordMapSource } from '../../../src/export/map-source.ts';
 import { spreadSteps } from '../../../src/export/options.ts';
 import { posterLayout, renderPoster } from '../../../src/export/poster.ts';
 import { runExport } from '../../../src/export/run.ts';
-import { DEFAULT_OVERLAY_PARAMS } from '../../../src/render/overlay-types.ts';
+import { DEFAULT_OVERLAY_PARAMS } from '../../../src/core/overlay-types.ts';
 import { fakeRecord } from './fake-record.ts';
 import { decodePng, pixel, savePng } from './helpers.ts';
 

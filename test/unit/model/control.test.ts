@@ -3,10 +3,10 @@
  * and prompt-to-prompt edits (word swap, refinement), with the bad input each refuses.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GenerationRecord, GenerationSettings } from '../../../src/attention/record.ts';
+import type { GenerationRecord, GenerationSettings } from '../../../src/core/record.ts';
 import { alignPrompts } from '../../../src/model/align.ts';
 import { Engine } from '../../../src/model/engine.ts';
-import { InvalidInputError } from '../../../src/model/errors.ts';
+import { InvalidInputError } from '../../../src/core/errors.ts';
 import type { LoadedModel } from '../../../src/model/load.ts';
 import { WordTokenizer } from '../../../src/model/tokenizer.ts';
 import { maxAbsDiff, sharedModel } from './model-helpers.ts';

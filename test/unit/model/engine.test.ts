@@ -3,10 +3,10 @@
  * and input validation before any model work.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GenerationRecord } from '../../../src/attention/record.ts';
+import type { GenerationRecord } from '../../../src/core/record.ts';
 import { EngineGenerator } from '../../../src/model/engine-generator.ts';
 import { Engine } from '../../../src/model/engine.ts';
-import { GenerationCancelledError, InvalidInputError } from '../../../src/model/errors.ts';
+import { GenerationCancelledError, InvalidInputError } from '../../../src/core/errors.ts';
 import type { LoadedModel } from '../../../src/model/load.ts';
 import { sharedModel } from './model-helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../src/model/errors.ts';
+import { InvalidInputError } from '../../../src/core/errors.ts';
 import {
   EXECUTION_PROVIDERS,
   parseEpParam,

@@ -1,5 +1,5 @@
 /** Hand-made specs for unit tests (mirror training/scenes.py's vocabulary and limits). */
-import type { ModelManifest, TokenizerSpec } from '../../../src/model/manifest-types.ts';
+import type { ModelManifest, TokenizerSpec } from '../../../src/core/manifest-types.ts';
 
 const WORDS = [
   'a',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkGrammar, grammarSpecOf, type GrammarSpec } from '../../../src/model/grammar.ts';
+import type { GrammarSpec } from '../../../src/core/manifest-types.ts';
+import { checkGrammar, grammarSpecOf } from '../../../src/model/grammar.ts';
 
 // Written by training/grammar_fixture.py from scenes.py / scenes_v2.py (a pytest keeps it current).
 const fixture = JSON.parse(readFileSync('test/fixtures/grammar.json', 'utf8')) as {

@@ -6,7 +6,7 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManifestError, ModelLoadError } from '../../../src/model/errors.ts';
+import { ManifestError, ModelLoadError } from '../../../src/core/errors.ts';
 import { loadNodeModel } from '../../../src/model/node-model.ts';
 import { MODEL_DIR } from './model-helpers.ts';
 

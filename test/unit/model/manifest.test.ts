@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManifestError, ModelLoadError } from '../../../src/model/errors.ts';
+import { ManifestError, ModelLoadError } from '../../../src/core/errors.ts';
 import { dirSource } from '../../../src/model/fs-source.ts';
 import { loadManifest, validateManifest } from '../../../src/model/manifest.ts';
 import { validManifest } from './fixtures.ts';

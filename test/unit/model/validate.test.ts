@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../src/model/errors.ts';
+import { InvalidInputError } from '../../../src/core/errors.ts';
 import { WordTokenizer } from '../../../src/model/tokenizer.ts';
 import { validateSettings, validateTokenized } from '../../../src/model/validate.ts';
 import { SCENES_TOKENIZER } from './fixtures.ts';

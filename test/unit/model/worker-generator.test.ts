@@ -4,13 +4,13 @@
  * and the WebGPU-failure → WASM retry.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { GenerationRecord } from '../../../src/attention/record.ts';
+import type { GenerationRecord } from '../../../src/core/record.ts';
 import {
   ExecutionError,
   GenerationCancelledError,
   ManifestError,
   ModelLoadError,
-} from '../../../src/model/errors.ts';
+} from '../../../src/core/errors.ts';
 import type { LoadedModelInfo } from '../../../src/model/generator.ts';
 import { WorkerGenerator } from '../../../src/model/worker-generator.ts';
 import type { FromWorker, ToWorker } from '../../../src/model/worker-protocol.ts';

@@ -5,11 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, MAX_ECHO_CHARS, MAX_PROMPT_CHARS } from '../../../src/core/limits.ts';
-import { ManifestError } from '../../../src/model/errors.ts';
+import { ManifestError } from '../../../src/core/errors.ts';
 import { validateManifest } from '../../../src/model/manifest.ts';
 import { splitWords, WordTokenizer } from '../../../src/model/tokenizer.ts';
-import { COLORMAP_NAMES } from '../../../src/render/colormaps.ts';
-import { OVERLAY_MODES } from '../../../src/render/overlay-types.ts';
+import { COLORMAP_NAMES, OVERLAY_MODES } from '../../../src/core/overlay-types.ts';
 import {
   HASH_FIELDS,
   parseHashReport,

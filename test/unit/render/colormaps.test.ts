@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  COLORMAP_NAMES,
-  colormapLut,
-  colormapLutRgba,
-  lutIndex,
-} from '../../../src/render/colormaps.ts';
+import { COLORMAP_NAMES } from '../../../src/core/overlay-types.ts';
+import { colormapLut, colormapLutRgba, lutIndex } from '../../../src/render/colormaps.ts';
 
 /** Entry i of a LUT as [r, g, b] in 0..1. */
 function entry(lut: Uint8Array, i: number): number[] {

@@ -12,7 +12,7 @@ import {
   DEFAULT_OVERLAY_PARAMS,
   type ImageInput,
   type OverlayParams,
-} from '../../../src/render/overlay-types.ts';
+} from '../../../src/core/overlay-types.ts';
 
 /** A constant image in model range [-1, 1] whose display value is `gray` on every channel. */
 function grayImage(gray: number, size = 4): ImageInput {

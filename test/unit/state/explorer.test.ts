@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flushSync } from 'svelte';
 import { Explorer } from '../../../src/state/explorer.svelte.ts';
-import { ModelLoadError } from '../../../src/model/errors.ts';
+import { ModelLoadError } from '../../../src/core/errors.ts';
 import { ControlledGenerator, countingComputer } from './fakes.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GenerationRecord } from '../../../src/attention/record.ts';
+import type { GenerationRecord } from '../../../src/core/record.ts';
 import { tfReady } from '../../../src/attention/tf.ts';
 import type {
   GenerationHandlers,
   Generator,
   LoadedModelInfo,
 } from '../../../src/model/generator.ts';
-import type { ModelManifest } from '../../../src/model/manifest-types.ts';
-import { attentionMapComputer } from '../../../src/state/attention-maps.ts';
+import type { ModelManifest } from '../../../src/core/manifest-types.ts';
+import { wordMapComputer } from '../../../src/state/word-maps.ts';
 import { Explorer } from '../../../src/state/explorer.svelte.ts';
 import { ExportState, type ExportDeps } from '../../../src/state/export.svelte.ts';
 import { decodeGif, decodePng } from '../export/helpers.ts';
@@ -37,7 +37,7 @@ class InstantGenerator implements Generator {
 }
 
 function setup(deps: Partial<ExportDeps> = {}) {
-  const ex = new Explorer(new InstantGenerator(), attentionMapComputer);
+  const ex = new Explorer(new InstantGenerator(), wordMapComputer);
   const saved: { bytes: Uint8Array; name: string; mime: string }[] = [];
   const exp = new ExportState(ex, {
     createRenderer: createCpuFrameRenderer,

@@ -2,14 +2,14 @@
  * Small stand-ins for unit tests of the state classes: a record builder, a Generator that emits
  * steps on demand, and a MapComputer that counts its calls. The browser tests use the real model.
  */
-import type { GenerationRecord, StepRecord } from '../../../src/attention/record.ts';
-import { GenerationCancelledError } from '../../../src/model/errors.ts';
+import type { GenerationRecord, StepRecord } from '../../../src/core/record.ts';
+import { GenerationCancelledError } from '../../../src/core/errors.ts';
 import type {
   GenerationHandlers,
   Generator,
   LoadedModelInfo,
 } from '../../../src/model/generator.ts';
-import type { ModelManifest } from '../../../src/model/manifest-types.ts';
+import type { ModelManifest } from '../../../src/core/manifest-types.ts';
 import type { MapComputer } from '../../../src/state/maps.ts';
 
 export const WORDS = ['a', 'red', 'circle'];

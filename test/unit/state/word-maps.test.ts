@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateAttention } from '../../../src/attention/aggregate.ts';
-import type { GenerationRecord } from '../../../src/attention/record.ts';
-import type { AttentionOutputSpec } from '../../../src/model/manifest-types.ts';
+import type { GenerationRecord } from '../../../src/core/record.ts';
+import type { AttentionOutputSpec } from '../../../src/core/manifest-types.ts';
 import { wordMapComputer, wordMapsFor } from '../../../src/state/word-maps.ts';
 
 const T = 7;

@@ -1,10 +1,29 @@
 /**
  * The model package contract (`public/models/<name>/manifest.json`), as TypeScript types.
  * `manifest.json` is the single source of truth: nothing about a model is hard-coded in `src/`.
- * Validation lives in `manifest.ts`; see ../shared/DESIGN.md for the prose contract.
+ * Validation lives in `src/model/manifest.ts`; docs/ARCHITECTURE.md ("The model package")
+ * is the prose contract.
  */
 
-import type { GrammarSpec } from './grammar.ts';
+/** What a model can draw (manifest `grammarSpec`); model/grammar.ts checks prompts against it. */
+export interface GrammarSpec {
+  version: number;
+  colours: string[];
+  shapes: string[];
+  sizes: string[];
+  /** Position word → its phrase ("left" → "on the left"). */
+  positions: Record<string, string>;
+  /** Allowed position pairs of two-object prompts, in either order. */
+  pairs: [string, string][];
+  /** Allowed position triples of three-object prompts, in caption order. */
+  triples: string[][];
+  /** Relation name → phrase ("above" → "above", "left" → "to the left of"). */
+  relations: Record<string, string>;
+  backgrounds: string[];
+  /** Colours that show on one background only ("white" → "dark"). */
+  colourBackground: Record<string, string>;
+  maxObjects: number;
+}
 
 export type AttentionPlace = 'down' | 'mid' | 'up';
 

@@ -46,7 +46,7 @@ export class InvalidInputError extends WordlightError {
 /** Raised by Generator.generate when cancelled; carries the partial, incomplete record. */
 export class GenerationCancelledError extends WordlightError {
   override name = 'GenerationCancelledError';
-  constructor(readonly partial: import('../attention/record.ts').GenerationRecord | null) {
+  constructor(readonly partial: import('./record.ts').GenerationRecord | null) {
     super('Generation cancelled');
   }
 }

@@ -11,6 +11,17 @@ export const OVERLAY_MODES: readonly OverlayMode[] = ['heatmap', 'mask', 'compar
 export type MapNormalization = 'minmax' | 'absolute';
 export const MAP_NORMALIZATIONS: readonly MapNormalization[] = ['minmax', 'absolute'];
 
+/** The colormaps every renderer has (render/colormaps.ts holds their tables). */
+export type ColormapName = 'viridis' | 'inferno' | 'turbo' | 'jet';
+export const COLORMAP_NAMES: readonly ColormapName[] = ['viridis', 'inferno', 'turbo', 'jet'];
+
+export function isColormapName(name: string): name is ColormapName {
+  return (COLORMAP_NAMES as readonly string[]).includes(name);
+}
+
+/** Which image sits under the overlay: predicted x̂0, the noisy x_t, or the final image. */
+export type ImageKind = 'x0' | 'xt' | 'final';
+
 /** A low-resolution map ready to draw: row-major h×w raw values plus their min and max. */
 export interface MapInput {
   data: Float32Array;
@@ -32,7 +43,7 @@ export interface ImageInput {
 export interface OverlayParams {
   mode: OverlayMode;
   normalize: MapNormalization;
-  colormap: string;
+  colormap: ColormapName;
   opacity: number;
   tau: number;
   /** Bilinear image upsampling (true) or nearest, "pixelated" (false). The map is always bicubic. */

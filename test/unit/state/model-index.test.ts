@@ -7,7 +7,7 @@ import {
   parseModelIndex,
   pickerOptions,
   urlWithModel,
-} from '../../../src/model/model-index.ts';
+} from '../../../src/state/model-index.ts';
 
 describe('model index', () => {
   it('reads the shipped index, whose every package exists', () => {

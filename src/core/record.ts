@@ -12,7 +12,10 @@
  * The record is plain data (no class instances) so it can cross a worker boundary by structured
  * clone with its buffers transferred.
  */
-import type { AttentionOutputSpec } from '../model/manifest-types.ts';
+import type { AttentionOutputSpec } from './manifest-types.ts';
+import type { GenerationSettings } from './settings.ts';
+
+export type { GenerationSettings };
 
 export interface TokenInfo {
   /** Position in the token sequence (0 = start token). */
@@ -35,24 +38,6 @@ export interface PromptWord {
   inVocab: boolean;
   /** Column of this word in every attention tensor. */
   tokenPosition: number;
-}
-
-export interface GenerationSettings {
-  prompt: string;
-  seed: number;
-  steps: number;
-  guidance: number;
-  /** Per-word cross-attention weights (word → factor 0…3, every occurrence); absent = all ×1. */
-  weights?: Record<string, number>;
-  /** This run is an edit of a cached source run (prompt-to-prompt attention injection). */
-  edit?: EditSettings;
-}
-
-/** An edit: the source run it injects from (same steps and guidance) and for how long. */
-export interface EditSettings {
-  source: { prompt: string; seed: number; weights?: Record<string, number> };
-  /** Fraction of the denoising steps (from the first) that get the source's maps, 0…1. */
-  inject: number;
 }
 
 /** What an edit did, recorded with the edited run. */

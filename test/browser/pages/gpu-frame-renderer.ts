@@ -1,13 +1,13 @@
 /**
- * The browser's FrameRenderer (src/export/frame-renderer.ts) on the GPU: an offscreen canvas with
- * its own OverlayRenderer (same shaders as the screen), read back top row first, labelled with the
- * same bitmap font as the CPU renderer. Falls back to nothing: when WebGL2 is missing, exporters
- * keep the CPU renderer (createCpuFrameRenderer), which computes the same pixels.
+ * A FrameRenderer (src/export/frame-renderer.ts) over the screen's OverlayRenderer: an offscreen
+ * canvas, read back top row first, labelled with the same bitmap font as the CPU renderer. Only the
+ * GPU-vs-CPU pixel test uses it, to hold the screen's shaders and the exports' CPU renderer to the
+ * same pixels; the app exports through the CPU renderer.
  */
-import type { FrameRenderer, FrameSpec } from '../export/frame-renderer.ts';
-import { drawLabel } from './bitmap-font.ts';
-import { OverlayRenderer } from './overlay-renderer.ts';
-import type { ImageInput } from './overlay-types.ts';
+import type { FrameRenderer, FrameSpec } from '../../../src/export/frame-renderer.ts';
+import { drawLabel } from '../../../src/render/bitmap-font.ts';
+import { OverlayRenderer } from '../../../src/render/overlay-renderer.ts';
+import type { ImageInput } from '../../../src/core/overlay-types.ts';
 
 /** A black 1×1 image, for specs without one (the CPU renderer draws on black too). */
 const BLACK: ImageInput = {
