@@ -32,6 +32,12 @@ export interface HashState {
   head: HeadChoice;
   colormap: ColormapName;
   mode: OverlayMode;
+  /** Per-word attention weights, `wt=red:2,blue:0.5` (absent = all ×1). */
+  weights?: Record<string, number>;
+  /** An edit of the result on screen: the edited prompt (`e`) and the injection fraction (`inj`). */
+  edit?: { prompt: string; inject: number };
+  /** Compare two seeds of one prompt: the other seed. */
+  seed2?: number;
 }
 
 export type FieldResult<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -39,10 +45,12 @@ export type FieldResult<T> = { ok: true; value: T } | { ok: false; reason: strin
 export interface HashField<T> {
   /** The key in the hash. */
   key: string;
-  /** Reads the field's text; a reason (one short clause) when it cannot be used. */
-  parse(text: string): FieldResult<T>;
+  /** Reads the field's text (`params` for a companion key); a reason when it cannot be used. */
+  parse(text: string, params: URLSearchParams): FieldResult<T>;
   /** The text to write, or null to leave the field out of the link. */
   format(value: T): string | null;
+  /** Companion keys written after the main one (e.g. an edit's injection fraction). */
+  extra?(value: T): [string, string][];
 }
 
 /** A field dropped from a link, for the notice: which, the text it had, and why. */
@@ -71,10 +79,14 @@ function oneOf<T extends string>(options: readonly T[], what: string): HashField
       : bad(`unknown ${what} "${echo(text, 24)}" (use ${options.join(', ')})`);
 }
 
+const INJECT_LIMIT: NumberLimit = { label: 'Injection', min: 0, max: 1, integer: false };
 const STEP_LIMIT: NumberLimit = { label: 'Step', min: 0, max: LIMITS.steps.max - 1, integer: true };
 const WORD_LIMIT: NumberLimit = { label: 'Word position', min: 0, max: 10_000, integer: true };
 
-export const HASH_FIELDS: { [K in keyof HashState]: HashField<HashState[K]> } = {
+const INJECT_KEY = 'inj';
+const WEIGHT = /^([a-z0-9]{1,40}):(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)$/;
+
+export const HASH_FIELDS: { [K in keyof HashState]-?: HashField<NonNullable<HashState[K]>> } = {
   prompt: {
     key: 'p',
     parse: (text) =>
@@ -118,6 +130,36 @@ export const HASH_FIELDS: { [K in keyof HashState]: HashField<HashState[K]> } = 
   },
   colormap: { key: 'cmap', parse: oneOf(COLORMAP_NAMES, 'colormap'), format: (v) => v },
   mode: { key: 'mode', parse: oneOf(OVERLAY_MODES, 'overlay mode'), format: (v) => v },
+  weights: {
+    key: 'wt',
+    parse: (text) => {
+      const out: Record<string, number> = {};
+      for (const part of text.split(',')) {
+        const m = WEIGHT.exec(part.trim());
+        if (!m) return bad(`"${echo(part, 24)}" is not word:factor`);
+        out[m[1] as string] = Number(m[2]);
+      }
+      return ok(out);
+    },
+    format: (v) => {
+      const entries = Object.entries(v);
+      return entries.length > 0 ? entries.map(([w, f]) => `${w}:${f}`).join(',') : null;
+    },
+  },
+  edit: {
+    key: 'e',
+    parse: (text, params) => {
+      if (text.trim() === '') return bad('the edited prompt is empty');
+      if ([...text].length > MAX_PROMPT_CHARS)
+        return bad(`the edited prompt is over the ${MAX_PROMPT_CHARS}-character limit`);
+      const inj = params.get(INJECT_KEY);
+      const inject = inj === null ? undefined : parseLimited(inj, INJECT_LIMIT);
+      return ok({ prompt: text, inject: inject?.ok ? inject.value : 0 });
+    },
+    format: (v) => v.prompt,
+    extra: (v) => [[INJECT_KEY, String(v.inject)]],
+  },
+  seed2: { key: 'seed2', parse: limited(LIMITS.seed), format: String },
 };
 
 const FIELD_NAMES = Object.keys(HASH_FIELDS) as (keyof HashState)[];
@@ -136,7 +178,7 @@ export function parseHashReport(hash: string): ParsedHash {
     const spec = HASH_FIELDS[field] as HashField<unknown>;
     const text = params.get(spec.key);
     if (text === null) continue;
-    const r = spec.parse(text);
+    const r = spec.parse(text, params);
     if (r.ok) state[field] = r.value;
     else dropped.push({ field, key: spec.key, reason: r.reason });
   }
@@ -153,8 +195,12 @@ export function serializeHash(state: HashState): string {
   const params = new URLSearchParams();
   for (const field of FIELD_NAMES) {
     const spec = HASH_FIELDS[field] as HashField<unknown>;
-    const text = spec.format(state[field]);
-    if (text !== null) params.set(spec.key, text);
+    const value = state[field];
+    if (value === undefined) continue;
+    const text = spec.format(value);
+    if (text === null) continue;
+    params.set(spec.key, text);
+    for (const [k, v] of spec.extra?.(value) ?? []) params.set(k, v);
   }
   return `#${params.toString()}`;
 }

@@ -4,6 +4,8 @@
  *   hover-latency.ts  export async function benchHoverLatency(): Promise<BenchRow[]>   (UI)
  *   gif-export.ts     export async function benchGifExport(): Promise<BenchRow[]>      (export)
  *   soak.ts           export async function benchSoak(): Promise<BenchRow[]>           (reliability)
+ *   browser-generation.ts  export async function benchBrowserGeneration(): Promise<BenchRow[]>
+ *                     (the built app in Chromium: click → final frame, load, per-step breakdown)
  * A hook that throws becomes a row saying so; it never sinks the whole bench.
  */
 import { existsSync } from 'node:fs';
@@ -19,6 +21,11 @@ export const HOOKS: readonly Hook[] = [
   { file: 'hover-latency.ts', exportName: 'benchHoverLatency', id: 'hover-latency' },
   { file: 'gif-export.ts', exportName: 'benchGifExport', id: 'gif-export' },
   { file: 'soak.ts', exportName: 'benchSoak', id: 'soak' },
+  {
+    file: 'browser-generation.ts',
+    exportName: 'benchBrowserGeneration',
+    id: 'browser-generation',
+  },
 ];
 
 export interface HookOutcome {
