@@ -10,11 +10,11 @@
  */
 import { warnOutsideGrammar } from './grammar-warning.ts';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { tfReady } from '../attention/tf.ts';
 import { stepLabel, tokenText, type AnimationSpec } from '../export/animation.ts';
 import { ExportCancelledError } from '../export/errors.ts';
 import { createCpuFrameRenderer, type FrameSpec } from '../export/frame-renderer.ts';
-import { recordImage, recordMapSource } from '../export/map-source.ts';
+import { wordMapSeries } from '../attention/series.ts';
+import { recordImage } from '../export/map-source.ts';
 import {
   CLI_FORMATS,
   DEFAULT_FPS,
@@ -156,7 +156,6 @@ export async function runCliExport(
   control: ExportControl = {},
 ): Promise<CliExportResult> {
   const t0 = performance.now();
-  await tfReady;
   const generator = createNodeGenerator({ dir: opts.model, threads: 1 });
   try {
     const info = await generator.load();
@@ -177,7 +176,7 @@ export async function runCliExport(
       positions.length && opts.format !== 'zip'
         ? positions
         : record.words.map((w) => w.tokenPosition);
-    const maps = recordMapSource(record, { positions: shown });
+    const maps = wordMapSeries(record, { positions: shown });
     const renderer = createCpuFrameRenderer();
 
     let job: ExportJob;
