@@ -6,6 +6,7 @@
  * difference, white = a change of half the value range or more) and DIR/edit.json (alignment,
  * weights, injection, per-word map changes). Everything is checked before any model work.
  */
+import { warnOutsideGrammar } from './grammar-warning.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { imageDifference, wordMapChanges } from '../attention/compare.ts';
@@ -154,6 +155,7 @@ export const editCommand: Subcommand = {
       // Everything the engine would refuse, refused now: settings, prompts, weights, alignment.
       const srcTok = engine.prepare(sourceSettings);
       const editTok = engine.prepare(editSettings);
+      for (const p of new Set([prompt, to])) warnOutsideGrammar(info.manifest, p);
       engine.prepareControl(
         { ...editSettings, edit: { ...editSettings.edit!, inject: 0 } },
         editTok,

@@ -169,3 +169,10 @@ def test_v2_prompt_file_is_current():
                         "prompts-v2.json")
     assert json.load(open(path)) == json.loads(json.dumps(eval_v2.prompt_file())), \
         "run python3 training/eval_v2.py --write-prompts eval/prompts-v2.json"
+
+
+def test_world_v2_render_fixture_is_current():
+    import json
+    import world_v2_fixture
+    assert json.load(open(world_v2_fixture.OUT)) == json.loads(json.dumps(world_v2_fixture.fixture())), \
+        "run python3 training/world_v2_fixture.py"

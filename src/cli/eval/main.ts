@@ -9,7 +9,9 @@
  * graph on onnxruntime-node, ~6× faster per step than WASM here; --ep wasm runs the browser's path),
  * --threads N (default 1), --limit N (first N single- and first N two-object prompts, for a quick
  * look), --seed-sets 0,1000,2000, --steps N and --guidance G (override the manifest's defaults,
- * e.g. to see what fewer steps cost in adherence).
+ * e.g. to see what fewer steps cost in adherence), --set v1|v2|both (v1: the regression set above;
+ * v2: world v2's harder set, eval/prompts-v2.json or --prompts-v2 FILE, world-v2-run.ts; both: the two
+ * and the combined score that picks the default model).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -20,6 +22,7 @@ import { evaluateSample, type SampleOutcome } from './evaluate.ts';
 import { TAU } from './iou.ts';
 import { figures, formatFigures } from './metrics.ts';
 import { heldOutTriples, loadPromptSet, type EvalPrompt } from './prompts.ts';
+import { combinedScore, formatV2, loadV2Prompts, runV2, type V2Result } from './world-v2-run.ts';
 
 const OPTIONS = {
   model: { type: 'string', default: DEFAULT_MODEL_DIR },
@@ -31,11 +34,13 @@ const OPTIONS = {
   'seed-sets': { type: 'string', default: '0,1000,2000' },
   steps: { type: 'string' },
   guidance: { type: 'string' },
+  set: { type: 'string', default: 'v1' },
+  'prompts-v2': { type: 'string', default: 'eval/prompts-v2.json' },
 } as const;
 
 const USAGE =
   'npm run eval -- [--model DIR] [--prompts FILE] [--out FILE] [--ep cpu|wasm] [--threads N] ' +
-  '[--limit N] [--seed-sets 0,1000,2000] [--steps N] [--guidance G]';
+  '[--limit N] [--seed-sets 0,1000,2000] [--steps N] [--guidance G] [--set v1|v2|both] [--prompts-v2 FILE]';
 
 export async function runEval(argv: string[]): Promise<number> {
   const values = parseOptions(argv, OPTIONS, USAGE);
@@ -56,6 +61,10 @@ export async function runEval(argv: string[]): Promise<number> {
   const stepsOption = numberOption(values.steps, '--steps', true);
   const guidanceOption = numberOption(values.guidance, '--guidance', false);
 
+  const which = values.set;
+  if (which !== 'v1' && which !== 'v2' && which !== 'both')
+    bad(`--set must be v1, v2 or both (got "${which}")`);
+  const v2File = which === 'v1' ? null : await loadV2Prompts(values['prompts-v2']);
   const set = await loadPromptSet(values.prompts);
   const prompts = limitPrompts(set.prompts, limit);
   const generator = createNodeGenerator({ dir: values.model, ep: ep as 'cpu' | 'wasm', threads });
@@ -75,7 +84,7 @@ export async function runEval(argv: string[]): Promise<number> {
     );
 
     const sets: SampleOutcome[][] = [];
-    for (const [k, base] of seedSets.entries()) {
+    for (const [k, base] of which === 'v2' ? [] : seedSets.entries()) {
       const outcomes: SampleOutcome[] = [];
       for (const [i, p] of prompts.entries()) {
         const settings = {
@@ -96,9 +105,25 @@ export async function runEval(argv: string[]): Promise<number> {
       sets.push(outcomes);
     }
 
-    const figs = figures(sets);
+    const figs = which === 'v2' ? [] : figures(sets);
+    let v2: V2Result | null = null;
+    if (v2File) {
+      v2 = await runV2(generator, v2File, { seedSets, steps, guidance, limit, log });
+    }
     const wallSeconds = (performance.now() - started) / 1000;
-    console.log(`\n${formatFigures(figs)}\n`);
+    if (which !== 'v2') console.log(`\n${formatFigures(figs)}\n`);
+    if (v2) console.log(`${formatV2(v2.figures)}\n`);
+    const v1Adherence = ['single.fullyRight', 'two.fullyRight', 'two.binding', 'placement'].map(
+      (id) => figs.find((f) => f.id === id)?.mean ?? Number.NaN,
+    );
+    const combined =
+      v2 && which === 'both'
+        ? combinedScore(v1Adherence, v2.figures, v2File?.categories ?? [])
+        : null;
+    if (combined !== null)
+      console.log(
+        `combined (mean of all adherence figures, v1 + v2 sets): ${combined.toFixed(3)}\n`,
+      );
     const results = {
       schema: 1,
       date: new Date().toISOString(),
@@ -114,8 +139,12 @@ export async function runEval(argv: string[]): Promise<number> {
         promptCount: prompts.length,
       },
       heldOut,
+      set: which,
       figures: figs,
       samples: sets.map((outcomes, k) => ({ seedBase: seedSets[k], outcomes })),
+      ...(v2
+        ? { v2: { prompts: values['prompts-v2'], figures: v2.figures, rows: v2.rows }, combined }
+        : {}),
     };
     await mkdir(dirname(values.out), { recursive: true });
     await writeFile(values.out, `${JSON.stringify(results, null, 1)}\n`);
