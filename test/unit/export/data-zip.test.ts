@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildDataZip, type DataIndex } from '../../../src/export/data-zip.ts';
 import { ExportCancelledError } from '../../../src/export/errors.ts';
 import { wordMapSeries } from '../../../src/attention/series.ts';

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { animationFrames, gridLayout, type AnimationSpec } from '../../../src/export/animation.ts';
 import { ExportCancelledError } from '../../../src/export/errors.ts';
 import { createCpuFrameRenderer } from '../../../src/export/frame-renderer.ts';

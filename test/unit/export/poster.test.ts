@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCpuFrameRenderer } from '../../../src/export/frame-renderer.ts';
 import { wordMapSeries } from '../../../src/attention/series.ts';
 import { spreadSteps } from '../../../src/export/options.ts';

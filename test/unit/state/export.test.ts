@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GenerationRecord } from '../../../src/core/record.ts';
 import type {
   GenerationHandlers,
