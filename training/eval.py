@@ -246,15 +246,20 @@ def generate(model, captions, seed, steps=25, guidance=4.0):
     tokenize_batch = world_of(model).tokenize_batch  # the model's own vocabulary and length
     ids = torch.tensor(tokenize_batch(captions))  # (B, T)
     uncond = torch.tensor(tokenize_batch([""] * B))  # (B, T)
-    ctx = model.text(torch.cat([ids, uncond]))  # (2B, T, D)
+    distilled = model.cfg.guidance_embed  # one conditional pass per step, guidance as an input
+    ctx = model.text(ids if distilled else torch.cat([ids, uncond]))  # (B or 2B, T, D)
     x = torch.randn(B, 3, size, size, generator=torch.Generator().manual_seed(seed))  # (B, 3, H, W)
     heat = {}
     ts = torch.linspace(1, 0, steps + 1)
     for i in range(steps):
-        t = ts[i].repeat(2 * B) * 1000  # (2B,)
-        v, attn = model.unet(torch.cat([x, x]), t, ctx)
-        v_c, v_u = v[:B], v[B:]
-        x = x + (ts[i + 1] - ts[i]) * (v_u + guidance * (v_c - v_u))
+        if distilled:
+            v, attn = model.unet(x, ts[i].repeat(B) * 1000, ctx, guidance=torch.full((B,), float(guidance)))
+            x = x + (ts[i + 1] - ts[i]) * v
+        else:
+            t = ts[i].repeat(2 * B) * 1000  # (2B,)
+            v, attn = model.unet(torch.cat([x, x]), t, ctx)
+            v_c, v_u = v[:B], v[B:]
+            x = x + (ts[i + 1] - ts[i]) * (v_u + guidance * (v_c - v_u))
         for name, a in attn.items():
             a = a[:B].mean(1)  # (B, hw, T), conditional half, mean over heads
             hw = int(round(a.shape[1] ** 0.5))

@@ -4,8 +4,10 @@ Export a trained run to Wordlight's model package (docs/ARCHITECTURE.md, "The mo
     /usr/bin/python3 training/export.py --run training/runs/default --out public/models/scenes
 
 writes <out>/manifest.json, <out>/text_encoder.onnx, <out>/unet.onnx (opset 17, dynamic batch, EMA
-weights, fp32) and, unless --no-fixtures, the golden fixtures test/fixtures/golden.json (inputs and
-PyTorch outputs, every attention tensor included) and test/fixtures/scheduler.json.
+weights, fp32), <out>/unet.int8.onnx (int8 convolutions for WASM, training/quantize.py; --no-int8
+skips it) and, unless --no-fixtures, the golden fixtures test/fixtures/golden.json (inputs and
+PyTorch outputs, every attention tensor included) and test/fixtures/scheduler.json. A guidance-
+distilled run (distill.py) exports with a `guidance` input and the manifest's `guidance` block.
 """
 
 import argparse
@@ -79,8 +81,11 @@ class UNetControlExport(UNetExport):
 
     def forward(self, sample, timestep, text_embeddings, token_scale, inject_weight, *inject):
         names = [name for name, *_ in self.unet.attention_layout()]
+        guidance = None
+        if self.unet.cfg.guidance_embed:  # a guidance-distilled student: its scale is the last input
+            *inject, guidance = inject
         out, attn = self.unet(sample, timestep, text_embeddings, token_scale=token_scale,
-                              inject=dict(zip(names, inject)), inject_weight=inject_weight)
+                              inject=dict(zip(names, inject)), inject_weight=inject_weight, guidance=guidance)
         return (out, *attn.values())
 
 
@@ -116,6 +121,8 @@ def export_onnx(model, out, control=True):
         if control:
             args, ins, wrapper = (*args, *neutral_control(model.unet, 2)), ins + control_inputs(model.unet), \
                 UNetControlExport(model.unet)
+            if model.cfg.guidance_embed:  # guidance-distilled (distill.py): the scale (B,) comes last
+                args, ins = (*args, torch.tensor([4.0, 4.0])), ins + ["guidance"]
         torch.onnx.export(wrapper, args, os.path.join(out, "unet.onnx"), opset_version=OPSET,
                           input_names=ins, output_names=["model_output", *names],
                           dynamic_axes={n: {0: "batch"} for n in [*ins, "model_output", *names]})
@@ -130,6 +137,8 @@ def contract_io(model, control=True):
     ctl = [("token_scale", f32, ["batch", T]), ("inject_weight", f32, ["batch", T])] + \
         [(f"inject_{n}", f32, ["batch", model.cfg.heads, h * w, T])
          for n, _, _, _, (h, w) in model.unet.attention_layout()] if control else []
+    if control and model.cfg.guidance_embed:
+        ctl.append(("guidance", f32, ["batch"]))
     return {
         "text_encoder.onnx": ([("input_ids", i64, ["batch", T])], [("text_embeddings", f32, ["batch", T, D])]),
         "unet.onnx": ([("sample", f32, ["batch", 3, 32, 32]), ("timestep", f32, ["batch"]),
@@ -186,7 +195,7 @@ def b64(a):
     return {"shape": list(a.shape), "data_b64": base64.b64encode(a.tobytes()).decode("ascii")}
 
 
-def controlled_step(model, sample, timestep, ctx, prompt):
+def controlled_step(model, sample, timestep, ctx, prompt, guidance=None):
     """The golden step again with every control in use (contract v2): on the conditional row "red" x2,
     "blue" x0 and the other tokens x1; the maps of another prompt ("a big green triangle ... yellow
     circle ...", its own uncontrolled step) injected at full weight except "red" (kept, 0) and "circle"
@@ -199,9 +208,10 @@ def controlled_step(model, sample, timestep, ctx, prompt):
     weight[0, words.index("red")], weight[0, words.index("circle")] = 0.0, 0.5
     other = "a big green triangle on the left and a small yellow circle on the right"
     other_ctx = model.text(torch.tensor([world_of(model).tokenize(other), world_of(model).tokenize("")]))
-    _, other_attn = model.unet(sample, timestep, other_ctx)
+    _, other_attn = model.unet(sample, timestep, other_ctx, guidance=guidance)
     inject = {k: torch.cat([a[:1], torch.zeros_like(a[1:])]) for k, a in other_attn.items()}
-    out, attn = model.unet(sample, timestep, ctx, token_scale=scale, inject=inject, inject_weight=weight)
+    out, attn = model.unet(sample, timestep, ctx, token_scale=scale, inject=inject, inject_weight=weight,
+                           guidance=guidance)
     return {"note": "Inputs as the golden step plus the control inputs; outputs of the controlled UNet.",
             "injectFrom": other, "token_scale": b64(scale), "inject_weight": b64(weight),
             "inject": {f"inject_{k}": b64(v) for k, v in inject.items()},
@@ -218,11 +228,14 @@ def write_fixtures(model, fixtures_dir):
     sample = torch.randn(2, 3, 32, 32, generator=g)  # (2, 3, 32, 32)
     timestep = torch.tensor([700.0, 700.0])  # t = 0.7
     ctx = model.text(ids)  # (2, T, D)
-    out, attn = model.unet(sample, timestep, ctx)
+    guidance = torch.tensor([4.0, 4.0]) if model.cfg.guidance_embed else None  # distilled students only
+    out, attn = model.unet(sample, timestep, ctx, guidance=guidance)
     golden = {"prompt": prompt, "input_ids": ids.tolist(), "timestep": timestep.tolist(),
               "sample": b64(sample), "text_embeddings": b64(ctx),
               "outputs": {"model_output": b64(out), **{k: b64(v) for k, v in attn.items()}},
-              "controlled": controlled_step(model, sample, timestep, ctx, prompt)}
+              "controlled": controlled_step(model, sample, timestep, ctx, prompt, guidance)}
+    if guidance is not None:
+        golden["guidance"] = guidance.tolist()
     with open(os.path.join(fixtures_dir, "golden.json"), "w") as f:
         json.dump(golden, f)
     # scheduler: the t grid for 25 steps and one guided Euler step
@@ -264,6 +277,18 @@ def control_manifest(unet):
     }
 
 
+def guidance_manifest(cfg, ck):
+    """{"guidance": ...} for a guidance-distilled student (distill.py): the UNet's scale input and the
+    range it was distilled on; {} for a model sampled with classifier-free guidance."""
+    if not cfg.model.guidance_embed:
+        return {}
+    d = ck.get("distill") or {}
+    return {"guidance": {"distilled": True, "input": "guidance",
+                         "range": [d.get("guidance_min", 0.0), d.get("guidance_max", 10.0)],
+                         "note": "one batch-1 UNet pass per step on the prompt; the scale w is an input "
+                                 "(Meng et al. 2023, stage 1), no unconditional pass"}}
+
+
 def manifest(model, cfg, ck, run):
     man = _manifest(model, cfg, ck, run)
     if ck.get("package_training"):
@@ -297,6 +322,7 @@ def _manifest(model, cfg, ck, run):
         "attention": [{"output": n, "place": p, "block": b, "index": i, "resolution": [h, w], "heads": cfg.model.heads}
                       for n, p, b, i, (h, w) in model.unet.attention_layout()],
         "control": control_manifest(model.unet),
+        **guidance_manifest(cfg, ck),
         "training": {
             "preset": cfg.preset, "steps": ck["step"], "batchSize": cfg.batch_size,
             "wallTimeMinutes": round(ck["elapsed"] / 60, 1),
@@ -316,7 +342,9 @@ def _manifest(model, cfg, ck, run):
     }
 
 
-def export(run, out, fixtures_dir=None, quiet=False, verify=True):
+def export(run, out, fixtures_dir=None, quiet=False, verify=True, int8=True):
+    """Writes the package; with int8 (default) also the int8-convolution UNet for WASM (quantize.py,
+    dynamic recipe) as manifest `unetInt8`."""
     model, cfg, ck = load_model(run, "ema")
     os.makedirs(out, exist_ok=True)
     export_onnx(model, out)
@@ -343,6 +371,11 @@ def export(run, out, fixtures_dir=None, quiet=False, verify=True):
         diffs = verify_with_ort(out, os.path.join(fdir, "golden.json")) if verify else None
     if diffs is not None and max(diffs.values()) > 1e-4:
         raise SystemExit(f"ONNX (onnxruntime-node) differs from PyTorch by more than 1e-4: {diffs}")
+    if int8:
+        from quantize import write_int8
+        write_int8(out)
+        with open(os.path.join(out, "manifest.json")) as f:
+            man = json.load(f)
     if not quiet:
         print(f"wrote {out} ({size / 2**20:.2f} MiB, step {ck['step']}, onnx.checker ok)"
               + (f" and fixtures in {fixtures_dir}" if fixtures_dir else ""))
@@ -373,9 +406,10 @@ def main():
     ap.add_argument("--out", default=os.path.join(REPO, "public", "models", "scenes"))
     ap.add_argument("--fixtures", default=os.path.join(REPO, "test", "fixtures"))
     ap.add_argument("--no-fixtures", action="store_true")
+    ap.add_argument("--no-int8", action="store_true", help="skip the int8 UNet for WASM (training/quantize.py)")
     args = ap.parse_args()
     torch.set_num_threads(1)
-    export(args.run, args.out, None if args.no_fixtures else args.fixtures)
+    export(args.run, args.out, None if args.no_fixtures else args.fixtures, int8=not args.no_int8)
 
 
 if __name__ == "__main__":

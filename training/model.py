@@ -46,6 +46,8 @@ class ModelConfig:
     relation_ids: tuple = ()  # ids of "above", "below", "to": each starts a relation phrase (v2)
     relation_scope: str = "objects"  # v2: what relation words attend to: "objects" (every word of the
     #                                   prompt) or "own" (their own phrase); object words always see them
+    guidance_embed: bool = False  # guidance-distilled student: the guidance scale is an input, embedded
+    #                               like the timestep and added to it (training/distill.py)
 
 
 # -----------------------------------------------------------------------------
@@ -148,6 +150,9 @@ class TextEncoder(nn.Module):
 # -----------------------------------------------------------------------------
 # UNet
 
+GUIDANCE_EMBED_SCALE = 50.0  # guidance w (0..20) enters the sinusoidal embedding as w * 50, like t * 1000
+
+
 def timestep_embedding(t, dim):
     """Sinusoidal embedding of the float timestep t (B,) (already scaled to 0..1000) -> (B, dim)."""
     half = dim // 2
@@ -236,6 +241,10 @@ class UNet(nn.Module):
         self.cfg = cfg
         ch, g, td, nh, D = cfg.channels, cfg.groups, cfg.time_dim, cfg.heads, cfg.text_dim
         self.time_mlp = nn.Sequential(nn.Linear(td, td), nn.SiLU(), nn.Linear(td, td))
+        if cfg.guidance_embed:  # zero last layer: a fresh student computes exactly its teacher's v_c
+            self.guidance_mlp = nn.Sequential(nn.Linear(td, td), nn.SiLU(), nn.Linear(td, td))
+            nn.init.zeros_(self.guidance_mlp[2].weight)
+            nn.init.zeros_(self.guidance_mlp[2].bias)
         s = torch.linspace(-1, 1, cfg.image_size)
         yy, xx = torch.meshgrid(s, s, indexing="ij")
         self.register_buffer("coords", torch.stack([xx, yy])[None], persistent=False)  # (1, 2, H, W)
@@ -282,9 +291,11 @@ class UNet(nn.Module):
                 out.append((f"attn_up_{lvl}_{i}", "up", lvl, i, res(lvl)))
         return out
 
-    def forward(self, sample, timestep, text_embeddings, token_scale=None, inject=None, inject_weight=None):
+    def forward(self, sample, timestep, text_embeddings, token_scale=None, inject=None, inject_weight=None,
+                guidance=None):
         """token_scale (B, T), inject {attention output name: (B, nh, h*w, T)}, inject_weight (B, T): the
-        optional prompt-to-prompt control of every cross-attention (apply_control); None = no control."""
+        optional prompt-to-prompt control of every cross-attention (apply_control); None = no control.
+        guidance (B,): the guidance scale, an input of guidance-distilled models only (distill.py)."""
         B = sample.shape[0]
         use = token_scale is not None or inject is not None
 
@@ -292,6 +303,9 @@ class UNet(nn.Module):
             return (token_scale, (inject or {}).get(name), inject_weight) if use else None
 
         temb = self.time_mlp(timestep_embedding(timestep, self.cfg.time_dim))  # (B, td)
+        if self.cfg.guidance_embed:
+            g = timestep_embedding(guidance * GUIDANCE_EMBED_SCALE, self.cfg.time_dim)  # (B, td)
+            temb = temb + self.guidance_mlp(g)  # (B, td)
         x = torch.cat([sample, self.coords.expand(B, -1, -1, -1)], dim=1)  # (B, 5, H, W)
         x = self.conv_in(x)  # (B, ch0, H, W)
         attn, skips = {}, []
@@ -327,8 +341,8 @@ class TextToImage(nn.Module):
         self.text = TextEncoder(cfg)
         self.unet = UNet(cfg)
 
-    def forward(self, sample, timestep, input_ids):
-        return self.unet(sample, timestep, self.text(input_ids))
+    def forward(self, sample, timestep, input_ids, guidance=None):
+        return self.unet(sample, timestep, self.text(input_ids), guidance=guidance)
 
 
 def count_params(m):
@@ -346,9 +360,18 @@ def sample(model, input_ids, uncond_ids, steps=25, guidance=4.0, generator=None,
     size = model.cfg.image_size
     if x is None:
         x = torch.randn(B, model.cfg.in_channels, size, size, generator=generator)  # x at t = 1: noise
-    ctx = model.text(torch.cat([input_ids, uncond_ids]))  # (2B, T, D)
     ts = torch.linspace(1, 0, steps + 1)
     record = []
+    if model.cfg.guidance_embed:  # guidance-distilled: one batch-B pass per step, guidance as an input
+        ctx = model.text(input_ids)  # (B, T, D)
+        w = torch.full((B,), float(guidance))  # (B,)
+        for i in range(steps):
+            v, attn = model.unet(x, ts[i].repeat(B) * 1000, ctx, guidance=w)  # (B, 3, H, W)
+            x = x + (ts[i + 1] - ts[i]) * v
+            if keep_attn:
+                record.append(attn)
+        return x, record
+    ctx = model.text(torch.cat([input_ids, uncond_ids]))  # (2B, T, D)
     for i in range(steps):
         t = ts[i].repeat(2 * B) * 1000  # (2B,)
         v, attn = model.unet(torch.cat([x, x]), t, ctx)  # (2B, 3, H, W)

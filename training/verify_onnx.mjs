@@ -28,8 +28,13 @@ const base = {
 // Contract v2 packages have control inputs: fed neutral (scale 1, weight 0, maps 0) for the plain step.
 const control = unet.inputNames.includes("token_scale");
 const neutral = {};
+// A guidance-distilled package's scale input, as the golden step used it.
+const guidance = unet.inputNames.includes("guidance")
+  ? { guidance: new ort.Tensor("float32", Float32Array.from(golden.guidance), [B]) }
+  : {};
+const controlNames = unet.inputNames.slice(3).filter((n) => n !== "guidance");
 if (control) {
-  for (const name of unet.inputNames.slice(3)) {
+  for (const name of controlNames) {
     const ref = golden.controlled.inject[name] ?? golden.controlled[name];
     const data = new Float32Array(ref.shape.reduce((a, b) => a * b, 1));
     if (name === "token_scale") data.fill(1);
@@ -44,11 +49,11 @@ const compare = (out, outputs, prefix) => {
     report[prefix + name] = maxDiff(out[name].data, f32(ref));
   }
 };
-compare(await unet.run({ ...base, ...neutral }), golden.outputs, "");
+compare(await unet.run({ ...base, ...neutral, ...guidance }), golden.outputs, "");
 if (control) {
   const c = golden.controlled;
-  const feeds = { ...base };
-  for (const name of unet.inputNames.slice(3)) {
+  const feeds = { ...base, ...guidance };
+  for (const name of controlNames) {
     const ref = c.inject[name] ?? c[name];
     feeds[name] = new ort.Tensor("float32", f32(ref), ref.shape);
   }

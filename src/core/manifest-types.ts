@@ -101,6 +101,13 @@ export interface ModelManifest {
   textEncoder: string;
   /** File name of the UNet, relative to the manifest. */
   unet: string;
+  /** Optional int8-convolution UNet (training/quantize.py), same inputs and outputs: the provider
+   * table (execution-providers.ts, `unet: 'int8'`) loads it instead of `unet` on WASM. */
+  unetInt8?: string;
+  /** Present for a guidance-distilled model (training/distill.py): the UNet takes the guidance
+   * scale as the float32 [B] input named `input`, and runs once per step at batch 1 on the prompt
+   * (no unconditional row). `range`: the scales it was distilled on. */
+  guidance?: { distilled: true; input: string; range: [number, number] };
   embeddingDim: number;
   scheduler: SchedulerSpec;
   defaults: { steps: number; guidance: number; seed: number };

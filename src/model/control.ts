@@ -77,11 +77,13 @@ export interface Injection {
   steps: number;
 }
 
-/** Builds the control feeds of every UNet call of one generation (batch 2: cond, uncond). */
+/** Builds the control feeds of every UNet call of one generation (batch 2: cond, uncond; batch 1,
+ * the conditional row alone, for a guidance-distilled model). */
 export class ControlFeeds {
-  readonly #scale: Float32Array; // [2, T]
-  readonly #weight: Float32Array; // [2, T]
-  readonly #maps: Float32Array[]; // per layer [2, heads, hw, T]
+  readonly #batch: number;
+  readonly #scale: Float32Array; // [B, T]
+  readonly #weight: Float32Array; // [B, T]
+  readonly #maps: Float32Array[]; // per layer [B, heads, hw, T]
   readonly #injectWeight: Float32Array; // [T]: weight of row 0 while injecting
 
   constructor(
@@ -91,11 +93,12 @@ export class ControlFeeds {
     readonly injection: Injection | null,
   ) {
     const T = manifest.tokenizer.maxTokens;
-    this.#scale = new Float32Array(2 * T).fill(1);
+    const B = (this.#batch = manifest.guidance ? 1 : 2);
+    this.#scale = new Float32Array(B * T).fill(1);
     if (scale) this.#scale.set(scale, 0);
-    this.#weight = new Float32Array(2 * T);
+    this.#weight = new Float32Array(B * T);
     this.#maps = manifest.attention.map(
-      (a) => new Float32Array(2 * a.heads * a.resolution[0] * a.resolution[1] * T),
+      (a) => new Float32Array(B * a.heads * a.resolution[0] * a.resolution[1] * T),
     );
     this.#injectWeight = Float32Array.from(injection?.alignment.sourceOf ?? [], (s) =>
       s < 0 ? 0 : 1,
@@ -128,14 +131,15 @@ export class ControlFeeds {
         }
       });
     }
+    const B = this.#batch;
     const feeds: Record<string, OrtTensor> = {
-      [control.tokenScale]: new ort.Tensor('float32', this.#scale, [2, T]),
-      [control.injectWeight]: new ort.Tensor('float32', this.#weight, [2, T]),
+      [control.tokenScale]: new ort.Tensor('float32', this.#scale, [B, T]),
+      [control.injectWeight]: new ort.Tensor('float32', this.#weight, [B, T]),
     };
     manifest.attention.forEach((a, l) => {
       const name = control.inject[a.output] as string;
       const hw = a.resolution[0] * a.resolution[1];
-      feeds[name] = new ort.Tensor('float32', this.#maps[l] as Float32Array, [2, a.heads, hw, T]);
+      feeds[name] = new ort.Tensor('float32', this.#maps[l] as Float32Array, [B, a.heads, hw, T]);
     });
     return feeds;
   }

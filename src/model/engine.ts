@@ -2,6 +2,8 @@
  * The sampling loop: text encoder once (conditional and unconditional rows), then per step one UNet
  * call at batch 2 (row 0 conditional, row 1 unconditional), a guided Euler step, and a StepRecord
  * with x_t, the predicted clean image and the conditional row's attention for every manifest output.
+ * A guidance-distilled model (manifest `guidance`) runs at batch 1 instead: the prompt's row only,
+ * the scale as an input, a plain Euler step.
  * Runs the same in a Web Worker, in Node and in tests; it only needs a LoadedModel.
  */
 import type {
@@ -18,7 +20,7 @@ import { UNET_OUTPUT, type LoadedModel } from './load.ts';
 import type { OrtTensor } from './ort.ts';
 import { oneLine } from './package-source.ts';
 import { gaussianNoise } from './prng.ts';
-import { eulerCfgStep, flowTimes, modelTimestep } from './scheduler.ts';
+import { eulerCfgStep, eulerStep, flowTimes, modelTimestep } from './scheduler.ts';
 import { WordTokenizer } from './tokenizer.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 import { validateSettings, validateTokenized } from './validate.ts';
@@ -32,6 +34,15 @@ export interface EngineOptions {
 function releaseAll(tensors: Record<string, OrtTensor>): void {
   // CPU tensors are garbage collected anyway; dispose() frees GPU-side data immediately.
   for (const t of Object.values(tensors)) t.dispose();
+}
+
+/**
+ * Row 0 (the conditional row) of an attention output as an array that owns its whole buffer, so the
+ * worker can transfer it. At batch 1 ORT's output already is that (no copy); at batch 2 it is copied.
+ */
+function ownRow0(data: Float32Array, n: number): Float32Array {
+  const whole = data.byteOffset === 0 && data.length === n && data.buffer.byteLength === n * 4;
+  return whole ? data : data.slice(0, n);
 }
 
 function expectDims(
@@ -155,27 +166,35 @@ export class Engine {
     if (signal?.aborted) throw cancelled();
     handlers.onBegin?.(record, tokenized);
 
-    // Text encoder once, at batch 2: row 0 the prompt, row 1 the unconditional prompt.
-    const ids = new BigInt64Array(2 * T); // [2, T]
+    // A guidance-distilled UNet takes the scale as an input and runs once per step on the prompt
+    // alone (batch 1); otherwise classifier-free guidance: row 0 the prompt, row 1 unconditional.
+    const distilled = manifest.guidance;
+    const B = distilled ? 1 : 2;
+
+    // Text encoder once: the prompt (and the unconditional prompt as row 1).
+    const ids = new BigInt64Array(B * T); // [B, T]
     tokenized.ids.forEach((id, i) => (ids[i] = BigInt(id)));
-    this.#uncond.ids.forEach((id, i) => (ids[T + i] = BigInt(id)));
+    if (!distilled) this.#uncond.ids.forEach((id, i) => (ids[T + i] = BigInt(id)));
     const encOut = await run('The text encoder', () =>
-      textEncoder.run({ input_ids: new ort.Tensor('int64', ids, [2, T]) }),
+      textEncoder.run({ input_ids: new ort.Tensor('int64', ids, [B, T]) }),
     );
     const emb = expectDims(
       encOut.text_embeddings,
       'text_embeddings',
-      [2, T, D],
+      [B, T, D],
       manifest.textEncoder,
     );
-    const embeddings = (emb.data as Float32Array).slice(); // [2, T, D], our own copy
+    const embeddings = (emb.data as Float32Array).slice(); // [B, T, D], our own copy
     releaseAll(encOut);
     record.timings.encodeMs = performance.now() - t0;
 
     const ts = flowTimes(settings.steps);
     let x = gaussianNoise(settings.seed, chw); // x_T ~ N(0, 1), [C, H, W]
-    const sample = new Float32Array(2 * chw); // [2, C, H, W]: x twice
-    const timestep = new Float32Array(2); // [2]
+    const sample = new Float32Array(B * chw); // [B, C, H, W]: x (twice for guidance)
+    const timestep = new Float32Array(B); // [B]
+    const guidanceFeed = distilled
+      ? { [distilled.input]: new ort.Tensor('float32', Float32Array.of(settings.guidance), [1]) }
+      : {};
     const capture = this.options.captureAttention ?? true;
     const fetches = capture
       ? [UNET_OUTPUT, ...manifest.attention.map((a) => a.output)]
@@ -189,31 +208,34 @@ export class Engine {
       const t = ts[i] as number;
       const tNext = ts[i + 1] as number;
       sample.set(x, 0);
-      sample.set(x, chw);
+      if (!distilled) sample.set(x, chw);
       timestep.fill(modelTimestep(t, manifest.scheduler.timestepScale));
 
       const out = await run(`UNet step ${i + 1}/${settings.steps}`, () =>
         unet.run(
           {
-            sample: new ort.Tensor('float32', sample, [2, C, H, W]),
-            timestep: new ort.Tensor('float32', timestep, [2]),
-            text_embeddings: new ort.Tensor('float32', embeddings, [2, T, D]),
+            sample: new ort.Tensor('float32', sample, [B, C, H, W]),
+            timestep: new ort.Tensor('float32', timestep, [B]),
+            text_embeddings: new ort.Tensor('float32', embeddings, [B, T, D]),
+            ...guidanceFeed,
             ...control.feeds?.feeds(i),
           },
           fetches,
         ),
       );
-      const v = expectDims(out[UNET_OUTPUT], UNET_OUTPUT, [2, C, H, W], manifest.unet)
+      const v = expectDims(out[UNET_OUTPUT], UNET_OUTPUT, [B, C, H, W], manifest.unet)
         .data as Float32Array;
       const xt = x;
-      const { xNext, x0 } = eulerCfgStep(
-        xt,
-        v.subarray(0, chw),
-        v.subarray(chw, 2 * chw),
-        settings.guidance,
-        t,
-        tNext,
-      );
+      const { xNext, x0 } = distilled
+        ? eulerStep(xt, v.subarray(0, chw), t, tNext)
+        : eulerCfgStep(
+            xt,
+            v.subarray(0, chw),
+            v.subarray(chw, 2 * chw),
+            settings.guidance,
+            t,
+            tNext,
+          );
 
       const attention: Float32Array[] = [];
       if (capture) {
@@ -222,11 +244,10 @@ export class Engine {
           const a = expectDims(
             out[spec.output],
             spec.output,
-            [2, spec.heads, hw, T],
+            [B, spec.heads, hw, T],
             manifest.unet,
           );
-          // [2, heads, hw, T] → row 0 (conditional), copied so the ORT buffer can be released.
-          attention.push((a.data as Float32Array).slice(0, spec.heads * hw * T));
+          attention.push(ownRow0(a.data as Float32Array, spec.heads * hw * T));
         }
       }
       releaseAll(out);

@@ -63,7 +63,10 @@ async function generate(msg: Extract<ToWorker, { type: 'generate' }>): Promise<v
       ...(msg.source ? { source: msg.source } : {}),
       onBegin: (header, tokenized) => post({ type: 'begin', id, header, tokenized }),
       onStep: (step, progress) =>
-        post({ type: 'step', id, step, progress }, stepTransferables(step)),
+        post(
+          { type: 'step', id, step, progress, sentAt: performance.timeOrigin + performance.now() },
+          stepTransferables(step),
+        ),
     });
     const final = record.final ?? new Float32Array(0);
     post({ type: 'done', id, final, timings: record.timings }, [final.buffer]);

@@ -7,6 +7,7 @@ import type { ExecutionProviderChoice } from '../core/record.ts';
 import { ModelLoadError } from '../core/errors.ts';
 import { loadManifest } from './manifest.ts';
 import type { ModelManifest } from '../core/manifest-types.ts';
+import { providerEntry } from './execution-providers.ts';
 import { configureOrt, sessionOptions, type Ort, type OrtSession } from './ort.ts';
 import { oneLine, type PackageSource } from './package-source.ts';
 
@@ -17,6 +18,8 @@ export interface LoadedModel {
   ort: Ort;
   textEncoder: OrtSession;
   unet: OrtSession;
+  /** The UNet file loaded: the manifest's `unet`, or `unetInt8` where the provider table says so. */
+  unetFile: string;
   loadMs: number;
 }
 
@@ -85,11 +88,29 @@ async function createSession(
   return session;
 }
 
+/** Which UNet file to load: the provider table's choice, or always the fp32 `unet` (tests that
+ * compare against PyTorch or across providers), or the int8 one on any provider (evaluating it on
+ * native onnxruntime, ~6x faster than WASM here). */
+export type UnetChoice = 'table' | 'fp32' | 'int8';
+
+/** The UNet file a provider runs: its table entry's choice, if the package has that file. */
+export function unetFileFor(
+  manifest: ModelManifest,
+  ep: ExecutionProviderChoice,
+  choice: UnetChoice = 'table',
+): string {
+  if (choice === 'int8' && !manifest.unetInt8)
+    throw new ModelLoadError('manifest.json', 'the package has no int8 UNet (unetInt8)');
+  const int8 = choice === 'int8' || (choice === 'table' && providerEntry(ep.name).unet === 'int8');
+  return int8 && manifest.unetInt8 ? manifest.unetInt8 : manifest.unet;
+}
+
 /** Loads manifest and sessions with an already imported ORT module and a resolved provider. */
 export async function loadModel(
   source: PackageSource,
   ort: Ort,
   ep: ExecutionProviderChoice,
+  unetChoice: UnetChoice = 'table',
 ): Promise<LoadedModel> {
   const start = performance.now();
   const manifest = await loadManifest(source);
@@ -103,6 +124,7 @@ export async function loadModel(
     TEXT_ENCODER_IO.outputs,
   );
   let unet: OrtSession;
+  const unetFile = unetFileFor(manifest, ep, unetChoice);
   try {
     const attention = manifest.attention.map((a) => a.output);
     const control = manifest.control
@@ -112,19 +134,29 @@ export async function loadModel(
           ...attention.map((a) => manifest.control?.inject[a] ?? a),
         ]
       : [];
+    const guidance = manifest.guidance ? [manifest.guidance.input] : [];
     unet = await createSession(
       ort,
       source,
-      manifest.unet,
+      unetFile,
       ep,
-      [...UNET_INPUTS, ...control],
+      [...UNET_INPUTS, ...control, ...guidance],
       [UNET_OUTPUT, ...attention],
     );
   } catch (e) {
     await textEncoder.release();
     throw e;
   }
-  return { manifest, source, ep, ort, textEncoder, unet, loadMs: performance.now() - start };
+  return {
+    manifest,
+    source,
+    ep,
+    ort,
+    textEncoder,
+    unet,
+    unetFile,
+    loadMs: performance.now() - start,
+  };
 }
 
 export async function releaseModel(model: LoadedModel): Promise<void> {

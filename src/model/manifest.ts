@@ -235,6 +235,20 @@ export function validateManifest(json: unknown, file: string): ModelManifest {
     },
     attention,
   };
+  if (root.unetInt8 !== undefined) manifest.unetInt8 = c.string(root, 'unetInt8', 'unetInt8');
+  if (root.guidance !== undefined) {
+    const g = c.object(root.guidance, 'guidance');
+    if (!c.boolean(g, 'distilled', 'guidance.distilled'))
+      c.fail(
+        'guidance.distilled',
+        'must be true (omit "guidance" for a classifier-free-guided model)',
+      );
+    manifest.guidance = {
+      distilled: true,
+      input: c.string(g, 'input', 'guidance.input'),
+      range: c.pair(g, 'range', 'guidance.range', { min: 0 }),
+    };
+  }
   if (control) manifest.control = control;
   if (typeof root.description === 'string') manifest.description = root.description;
   if (root.training !== undefined) manifest.training = root.training as Record<string, unknown>;

@@ -8,7 +8,7 @@ import { EngineGenerator } from './engine-generator.ts';
 import type { EngineOptions } from './engine.ts';
 import { resolveExecutionProvider } from './execution-providers.ts';
 import { dirSource } from './fs-source.ts';
-import { loadModel, type LoadedModel } from './load.ts';
+import { loadModel, type LoadedModel, type UnetChoice } from './load.ts';
 import { importWebOrt, type Ort } from './ort.ts';
 import { oneLine } from './package-source.ts';
 
@@ -20,6 +20,8 @@ export interface NodeModelOptions {
   ep?: 'wasm' | 'cpu';
   /** WASM or intra-op threads (default 1: these machines are shared). */
   threads?: number;
+  /** 'fp32' loads the fp32 UNet even where the provider table picks the int8 one. */
+  unet?: UnetChoice;
 }
 
 async function importNodeOrt(): Promise<Ort> {
@@ -47,7 +49,7 @@ export function nodeExecutionProvider(opts: NodeModelOptions = {}): ExecutionPro
 export async function loadNodeModel(opts: NodeModelOptions = {}): Promise<LoadedModel> {
   const ep = nodeExecutionProvider(opts);
   const ort = ep.name === 'cpu' ? await importNodeOrt() : await importWebOrt(ep);
-  return loadModel(dirSource(opts.dir ?? DEFAULT_MODEL_DIR), ort, ep);
+  return loadModel(dirSource(opts.dir ?? DEFAULT_MODEL_DIR), ort, ep, opts.unet);
 }
 
 export function createNodeGenerator(

@@ -16,12 +16,20 @@ export async function importWebOrt(choice: ExecutionProviderChoice): Promise<Ort
     case 'webgpu':
       return (await import('onnxruntime-web/webgpu')) as Ort;
     case 'wasm':
-      return (await import('onnxruntime-web')) as Ort;
+      // Browsers: the lean WASM-only build (its .wasm is 14 MB); the package's default bundle loads
+      // the 28 MB JSEP (WebGPU-capable) .wasm even to run on WASM. Node keeps the default entry,
+      // which resolves to the Node build.
+      if (isNode()) return (await import('onnxruntime-web')) as Ort;
+      return (await import('onnxruntime-web/wasm')) as Ort;
     case 'cpu':
       throw new ExecutionError(
         'The cpu execution provider needs onnxruntime-node: load the model with loadNodeModel().',
       );
   }
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
 /** Applies the choice's thread count and keeps ORT's console output to errors only. */

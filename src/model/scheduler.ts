@@ -68,3 +68,26 @@ export function eulerCfgStep(
   }
   return res;
 }
+
+/**
+ * One plain Euler step with the velocity of a guidance-distilled model (already guided):
+ * x_{i+1} = x_i + (t_{i+1} − t_i)·v, x̂0 = x_i − t_i·v, rounded to float32 as eulerCfgStep is.
+ */
+export function eulerStep(
+  x: Float32Array,
+  v: Float32Array,
+  t: number,
+  tNext: number,
+): EulerStepResult {
+  const n = x.length;
+  const res = { v: v.slice(), xNext: new Float32Array(n), x0: new Float32Array(n) };
+  const dt = f32(f32(tNext) - f32(t));
+  const ti = f32(t);
+  for (let i = 0; i < n; i++) {
+    const xi = x[i] as number;
+    const vi = v[i] as number;
+    res.xNext[i] = xi + f32(dt * vi);
+    res.x0[i] = xi - f32(ti * vi);
+  }
+  return res;
+}

@@ -5,7 +5,7 @@
  * WebGPU (e.g. a lost device) becomes an ExecutionError reported through `onFallback`, and the
  * generation is retried once on WASM.
  */
-import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
+import type { GenerationRecord, GenerationSettings, StepRecord } from '../core/record.ts';
 import { ExecutionError, GenerationCancelledError } from '../core/errors.ts';
 import type { EpRequest } from './execution-providers.ts';
 import type { GenerationHandlers, Generator, LoadedModelInfo } from './generator.ts';
@@ -25,7 +25,22 @@ export interface WorkerGeneratorOptions {
   onFallback?: (error: ExecutionError, info: LoadedModelInfo) => void;
   /** For tests: supply the worker. */
   createWorker?: () => Worker;
+  /**
+   * Live steps reach `onStep` at most once per this many ms (default LIVE_INTERVAL_MS): steps that
+   * arrive sooner are held and then delivered together in one task, so the page re-renders once
+   * for them. 0 delivers every step at once. Every step still arrives, in order, before the run
+   * resolves.
+   */
+  liveIntervalMs?: number;
 }
+
+/**
+ * 10 updates a second while a run is live. Each delivery costs the page a re-render (maps, small
+ * multiples, a WebGL frame), and on a 2-core machine that main-thread work competes with the two
+ * WASM threads: per-step delivery made the page ~1.9x the Node generation time (npm run bench,
+ * browser/generation/ratio).
+ */
+export const LIVE_INTERVAL_MS = 100;
 
 type Listener = (msg: FromWorker) => void;
 
@@ -140,7 +155,9 @@ export class WorkerGenerator implements Generator {
         return;
       }
       signal?.addEventListener('abort', onAbort);
+      const live = new LiveSteps(handlers, this.options.liveIntervalMs ?? LIVE_INTERVAL_MS);
       const finish = (done: () => void): void => {
+        live.cancel();
         done();
         signal?.removeEventListener('abort', onAbort);
         if (this.#currentGeneration === id) this.#currentGeneration = null;
@@ -160,9 +177,10 @@ export class WorkerGenerator implements Generator {
               break;
             case 'step':
               record?.steps.push(msg.step);
-              handlers.onStep?.(msg.step, msg.progress);
+              live.push(msg.step, msg.progress);
               break;
             case 'done':
+              live.flush();
               finish(done);
               if (!record)
                 return reject(new ExecutionError('The worker finished without a record header.'));
@@ -172,6 +190,7 @@ export class WorkerGenerator implements Generator {
               resolve(record);
               break;
             case 'cancelled':
+              live.flush();
               finish(done);
               if (record) record.timings = msg.timings;
               reject(new GenerationCancelledError(record));
@@ -225,5 +244,40 @@ export class WorkerGenerator implements Generator {
 class RetryOnWasm extends Error {
   constructor(override readonly cause: Error) {
     super(cause.message);
+  }
+}
+
+type StepProgressArg = Parameters<NonNullable<GenerationHandlers['onStep']>>[1];
+
+/** Holds live steps so that `onStep` runs at most once per interval (see liveIntervalMs). */
+class LiveSteps {
+  #pending: [StepRecord, StepProgressArg][] = [];
+  #last = -Infinity;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly handlers: GenerationHandlers,
+    private readonly intervalMs: number,
+  ) {}
+
+  push(step: StepRecord, progress: StepProgressArg): void {
+    this.#pending.push([step, progress]);
+    const wait = this.#last + this.intervalMs - performance.now();
+    if (wait <= 0) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), wait);
+  }
+
+  /** Delivers every held step now, in order, in this task. */
+  flush(): void {
+    this.cancel();
+    const steps = this.#pending;
+    this.#pending = [];
+    if (steps.length > 0) this.#last = performance.now();
+    for (const [step, progress] of steps) this.handlers.onStep?.(step, progress);
+  }
+
+  cancel(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
   }
 }

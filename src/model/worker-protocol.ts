@@ -33,7 +33,8 @@ export type FromWorker =
   | { type: 'loaded'; id: number; info: LoadedModelInfo }
   /** `header`: the record without steps (steps: [], final: null, complete: false). */
   | { type: 'begin'; id: number; header: GenerationRecord; tokenized: TokenizedPrompt }
-  | { type: 'step'; id: number; step: StepRecord; progress: StepProgress }
+  /** `sentAt`: performance.timeOrigin + performance.now() in the worker when posted (bench). */
+  | { type: 'step'; id: number; step: StepRecord; progress: StepProgress; sentAt?: number }
   | { type: 'done'; id: number; final: Float32Array; timings: GenerationRecord['timings'] }
   | { type: 'cancelled'; id: number; timings: GenerationRecord['timings'] }
   /** `gpuLost`: the failure happened on WebGPU; the main thread retries on WASM. */

@@ -8,7 +8,8 @@ import export
 import scenes
 
 CONTRACT_KEYS = ["name", "version", "license", "description", "image", "tokenizer", "textEncoder", "unet",
-                 "embeddingDim", "scheduler", "defaults", "grammarSpec", "attention", "control", "training"]
+                 "embeddingDim", "scheduler", "defaults", "grammarSpec", "attention", "control", "training",
+                 "unetInt8", "unetInt8Recipe"]
 
 
 def test_manifest(package):

@@ -28,7 +28,16 @@ export function unetFeeds(ort: Ort, manifest: ModelManifest, batch: number): Fee
     timestep: new ort.Tensor('float32', timestep, [batch]),
     text_embeddings: new ort.Tensor('float32', fill(batch * t * d, 2), [batch, t, d]),
     ...neutralControlFeeds(ort, manifest, batch),
+    ...guidanceFeed(ort, manifest, batch),
   };
+}
+
+/** A guidance-distilled package's scale input (the manifest's default scale); none otherwise. */
+export function guidanceFeed(ort: Ort, manifest: ModelManifest, batch: number): Feeds {
+  const g = manifest.guidance;
+  if (!g) return {};
+  const scale = new Float32Array(batch).fill(manifest.defaults.guidance);
+  return { [g.input]: new ort.Tensor('float32', scale, [batch]) };
 }
 
 /** Contract v2 control inputs, unused (scale 1, weight 0, maps 0), as the engine feeds them

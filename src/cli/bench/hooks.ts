@@ -1,6 +1,7 @@
 /**
  * The bench rows that need more than a model session: the explorer's hover and scrub latency in
- * headless Chromium (hover-latency.ts) and a 25-frame GIF export (gif-export.ts). Each is imported
+ * headless Chromium (hover-latency.ts), a 25-frame GIF export (gif-export.ts) and the built app's
+ * click-to-final-frame generation in Chromium (browser-generation.ts). Each is imported
  * when its turn comes, so the step timings do not pay for loading Vite and Playwright. A hook that
  * throws becomes an outcome saying so, without rows; it never sinks the whole bench.
  */
@@ -17,6 +18,10 @@ export const HOOKS: readonly Hook[] = [
     run: async () => (await import('./hover-latency.ts')).benchHoverLatency(),
   },
   { id: 'gif-export', run: async () => (await import('./gif-export.ts')).benchGifExport() },
+  {
+    id: 'browser-generation',
+    run: async () => (await import('./browser-generation.ts')).benchBrowserGeneration(),
+  },
 ];
 
 export interface HookOutcome {

@@ -7,6 +7,7 @@
  *
  * Options: --model DIR, --prompts FILE, --out FILE, --ep cpu|wasm (default cpu: the same engine and
  * graph on onnxruntime-node, ~6× faster per step than WASM here; --ep wasm runs the browser's path),
+ * --unet table|fp32|int8 (default table: the provider table's file; int8 runs the WASM file on cpu too),
  * --threads N (default 1), --limit N (first N single- and first N two-object prompts, for a quick
  * look), --seed-sets 0,1000,2000, --steps N and --guidance G (override the manifest's defaults,
  * e.g. to see what fewer steps cost in adherence), --set v1|v2|both (v1: the regression set above;
@@ -17,6 +18,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { numberOption, parseOptions, UsageError } from '../args.ts';
+import type { UnetChoice } from '../../model/load.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
 import { evaluateSample, type SampleOutcome } from './evaluate.ts';
 import { TAU } from './iou.ts';
@@ -29,6 +31,7 @@ const OPTIONS = {
   prompts: { type: 'string', default: 'eval/prompts.json' },
   out: { type: 'string', default: 'eval/results.json' },
   ep: { type: 'string', default: 'cpu' },
+  unet: { type: 'string', default: 'table' },
   threads: { type: 'string', default: '1' },
   limit: { type: 'string' },
   'seed-sets': { type: 'string', default: '0,1000,2000' },
@@ -39,8 +42,9 @@ const OPTIONS = {
 } as const;
 
 const USAGE =
-  'npm run eval -- [--model DIR] [--prompts FILE] [--out FILE] [--ep cpu|wasm] [--threads N] ' +
-  '[--limit N] [--seed-sets 0,1000,2000] [--steps N] [--guidance G] [--set v1|v2|both] [--prompts-v2 FILE]';
+  'npm run eval -- [--model DIR] [--prompts FILE] [--out FILE] [--ep cpu|wasm] [--unet table|fp32|int8] ' +
+  '[--threads N] [--limit N] [--seed-sets 0,1000,2000] [--steps N] [--guidance G] [--set v1|v2|both] ' +
+  '[--prompts-v2 FILE]';
 
 export async function runEval(argv: string[]): Promise<number> {
   const values = parseOptions(argv, OPTIONS, USAGE);
@@ -49,6 +53,9 @@ export async function runEval(argv: string[]): Promise<number> {
   };
   const ep = values.ep;
   if (ep !== 'cpu' && ep !== 'wasm') bad(`--ep must be cpu or wasm (got "${ep}")`);
+  const unet = values.unet;
+  if (unet !== 'table' && unet !== 'fp32' && unet !== 'int8')
+    bad(`--unet must be table, fp32 or int8 (got "${unet}")`);
   const threads = numberOption(values.threads, '--threads', true) ?? 1;
   if (threads < 1) bad('--threads must be ≥ 1');
   const seedSets = values['seed-sets']
@@ -67,7 +74,12 @@ export async function runEval(argv: string[]): Promise<number> {
   const v2File = which === 'v1' ? null : await loadV2Prompts(values['prompts-v2']);
   const set = await loadPromptSet(values.prompts);
   const prompts = limitPrompts(set.prompts, limit);
-  const generator = createNodeGenerator({ dir: values.model, ep: ep as 'cpu' | 'wasm', threads });
+  const generator = createNodeGenerator({
+    dir: values.model,
+    ep: ep as 'cpu' | 'wasm',
+    threads,
+    unet: unet as UnetChoice,
+  });
   const started = performance.now();
   try {
     const info = await generator.load();

@@ -13,10 +13,13 @@ import { gaussianNoise } from '../../../src/model/prng.ts';
 async function step(request: 'wasm' | 'webgpu', settings: GenerationSettings) {
   const choice = await chooseExecutionProvider(request);
   const ort = await importWebOrt(choice);
+  // The fp32 UNet on both: this compares providers on one graph (the int8 WASM file is checked
+  // against fp32 in test/unit/model/int8.test.ts).
   const model = await loadModel(
     urlSource(new URL('/models/scenes/', location.href).href),
     ort,
     choice,
+    'fp32',
   );
   try {
     const record = await new Engine(model).generate(settings);

@@ -7,6 +7,8 @@ import {
   resolveExecutionProvider,
   type EpEnvironment,
 } from '../../../src/model/execution-providers.ts';
+import { unetFileFor } from '../../../src/model/load.ts';
+import { validManifest } from './fixtures.ts';
 
 const browser = (webgpu: EpEnvironment['webgpu'], isolated = true): EpEnvironment => ({
   runtime: 'browser',
@@ -27,6 +29,19 @@ describe('execution-provider table', () => {
     expect(EXECUTION_PROVIDERS.find((e) => e.name === 'webgpu')?.module).toBe(
       'onnxruntime-web/webgpu',
     );
+  });
+
+  it('runs the lean WASM build and the int8 UNet on WASM; WebGPU and native keep fp32', () => {
+    const byName = Object.fromEntries(EXECUTION_PROVIDERS.map((e) => [e.name, e]));
+    expect(byName.wasm).toMatchObject({ module: 'onnxruntime-web/wasm', unet: 'int8' });
+    expect(byName.webgpu?.unet).toBe('fp32');
+    expect(byName.cpu?.unet).toBe('fp32');
+    const m = { ...validManifest(), unetInt8: 'unet.int8.onnx' };
+    const wasm = { name: 'wasm' as const, reason: 'test' };
+    expect(unetFileFor(m, wasm)).toBe('unet.int8.onnx');
+    expect(unetFileFor(m, wasm, 'fp32')).toBe(m.unet);
+    expect(unetFileFor(m, { name: 'webgpu', reason: 'test' })).toBe(m.unet);
+    expect(unetFileFor(validManifest(), wasm)).toBe(m.unet);
   });
 });
 

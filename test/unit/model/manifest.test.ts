@@ -34,6 +34,32 @@ describe('validateManifest', () => {
     expect(validateManifest(validManifest(), 'm.json').attention).toHaveLength(2);
   });
 
+  it('reads the optional int8 UNet and guidance-distillation fields', () => {
+    const m = validateManifest(
+      {
+        ...validManifest(),
+        unetInt8: 'unet.int8.onnx',
+        guidance: { distilled: true, input: 'guidance', range: [0, 10], note: 'x' },
+      },
+      'm.json',
+    );
+    expect(m.unetInt8).toBe('unet.int8.onnx');
+    expect(m.guidance).toEqual({ distilled: true, input: 'guidance', range: [0, 10] });
+    const plain = validateManifest(validManifest(), 'm.json');
+    expect(plain.unetInt8).toBeUndefined();
+    expect(plain.guidance).toBeUndefined();
+    expect(errorOf(() => validateManifest(broken('unetInt8', 3), 'm.json')).message).toMatch(
+      /unetInt8/,
+    );
+    const notDistilled = {
+      ...validManifest(),
+      guidance: { distilled: false, input: 'g', range: [0, 1] },
+    };
+    expect(errorOf(() => validateManifest(notDistilled, 'm.json')).message).toMatch(
+      /guidance\.distilled/,
+    );
+  });
+
   it.each([
     ['name'],
     ['version'],

@@ -134,6 +134,51 @@ describe('WorkerGenerator (fake worker)', () => {
     await gen.dispose();
   });
 
+  it('delivers steps that arrive within the live interval together, in order, before done', async () => {
+    // Five steps posted back to back (each its own task), then done: the first is delivered at
+    // once, the other four arrive within 100 ms of it and are held, then delivered in one task
+    // before the run resolves.
+    const fiveSteps: Script = (msg, reply) => {
+      const later = (m: FromWorker, i: number) => setTimeout(() => reply(m), i);
+      if (msg.type === 'load') reply({ type: 'loaded', id: msg.id, info: info('wasm') });
+      else if (msg.type === 'generate') {
+        reply({ type: 'begin', id: msg.id, header: header(), tokenized });
+        for (let i = 0; i < 5; i++) {
+          const progress = { done: i + 1, total: 5, msPerStep: 1 };
+          later({ type: 'step', id: msg.id, step: { ...step, step: i }, progress }, i);
+        }
+        const timings = { encodeMs: 1, totalMs: 2 };
+        later({ type: 'done', id: msg.id, final: new Float32Array(3), timings }, 6);
+      } else if (msg.type === 'dispose') reply({ type: 'disposed', id: msg.id });
+    };
+    const worker = new FakeWorker(fiveSteps);
+    const gen = new WorkerGenerator({
+      modelUrl: 'http://x/models/scenes/',
+      ep: 'wasm',
+      createWorker: () => worker as unknown as Worker,
+      liveIntervalMs: 100,
+    });
+    const seen: number[] = [];
+    let tasksWithSteps = 0;
+    let lastTaskStamp = -1;
+    let task = 0;
+    const rec = await gen.generate(
+      { prompt: 'a red circle', seed: 1, steps: 5, guidance: 4 },
+      {
+        onStep: (s) => {
+          seen.push(s.step);
+          queueMicrotask(() => task++); // a later delivery in the same task sees the same value
+          if (task !== lastTaskStamp) tasksWithSteps++;
+          lastTaskStamp = task;
+        },
+      },
+    );
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(rec.steps).toHaveLength(5);
+    expect(tasksWithSteps).toBe(2);
+    await gen.dispose();
+  });
+
   it('turns a WebGPU failure into an ExecutionError notice and retries on WASM', async () => {
     const fallback = vi.fn();
     const { gen, worker } = generator(happyScript, 'auto', fallback);

@@ -1,0 +1,84 @@
+/**
+ * Page side of the browser generation bench (browser-generation.ts): the instrumentation installed
+ * before the app's scripts and the click → final frame measurement, both run inside the page.
+ */
+/** Installed before the app's scripts: notes when each worker 'step' message arrives and when the
+ * main thread is free again after it, and times renderer draws. */
+export const INSTRUMENT = `
+globalThis.__name = (f) => f;
+globalThis.__benchSteps = [];
+const NativeWorker = globalThis.Worker;
+globalThis.Worker = class extends NativeWorker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', (ev) => {
+      const d = ev.data;
+      if (!d || d.type !== 'step') return;
+      const recvAt = performance.now();
+      const rec = { recvAt, latency: typeof d.sentAt === 'number' ? performance.timeOrigin + recvAt - d.sentAt : NaN,
+                    workerMs: d.step.ms, freeAt: NaN };
+      globalThis.__benchSteps.push(rec);
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => { rec.freeAt = performance.now(); ch.port1.close(); };
+      ch.port2.postMessage(null);
+    });
+  }
+};`;
+
+export interface PageRun {
+  totalMs: number;
+  workerMs: number[];
+  latencyMs: number[];
+  mainMs: number[];
+  drawMs: number;
+  draws: number;
+}
+
+/** In the page: click Generate, resolve at the first animation frame after the run finished. */
+export async function clickToFinalFrame(steps: number): Promise<PageRun> {
+  type Bench = {
+    __benchSteps: { latency: number; workerMs: number; recvAt: number; freeAt: number }[];
+  };
+  const g = globalThis as unknown as Bench;
+  const ex = window.__wordlight!.explorer;
+  const r = ex.renderer!;
+  ex.settings.steps = steps;
+  let pending: Promise<void> | null = null;
+  const generate = ex.generate.bind(ex);
+  ex.generate = (follow?: boolean) => (pending = generate(follow));
+  const render = r.render.bind(r);
+  let drawMs = 0;
+  let draws = 0;
+  r.render = () => {
+    const t = performance.now();
+    render();
+    drawMs += performance.now() - t;
+    draws++;
+  };
+  g.__benchSteps = [];
+  const button = [...document.querySelectorAll('button')].find(
+    (b) => b.textContent?.trim() === 'Generate',
+  );
+  if (!button) throw new Error('no Generate button');
+  await new Promise((res) => requestAnimationFrame(res));
+  const t0 = performance.now();
+  button.click();
+  if (!pending) throw new Error('the click did not start a generation');
+  await pending;
+  await new Promise((res) => requestAnimationFrame(res));
+  const totalMs = performance.now() - t0;
+  ex.generate = generate;
+  r.render = render;
+  await new Promise((res) => setTimeout(res, 50));
+  const s = g.__benchSteps;
+  if (!ex.record?.complete || ex.record.steps.length !== steps || s.length !== steps)
+    throw new Error(`generation incomplete (${s.length}/${steps} steps)`);
+  return {
+    totalMs,
+    workerMs: s.map((x) => x.workerMs),
+    latencyMs: s.map((x) => x.latency),
+    mainMs: s.map((x) => x.freeAt - x.recvAt),
+    drawMs,
+    draws,
+  };
+}

@@ -1,0 +1,65 @@
+"""Guidance distillation (distill.py) and the int8 UNet (quantize.py) on the session's smoke run."""
+import copy
+import json
+import os
+
+import numpy as np
+import onnx
+import torch
+
+import distill
+import export
+import quantize
+import train
+
+
+def test_student_starts_as_the_teachers_conditional_branch(smoke_run):
+    teacher, _, _ = train.load_model(smoke_run)
+    student = distill.student_from_teacher(teacher).eval()
+    assert student.cfg.guidance_embed and not teacher.cfg.guidance_embed
+    g = torch.Generator().manual_seed(0)
+    x, t = torch.randn(2, 3, 32, 32, generator=g), torch.tensor([300.0, 800.0])
+    ids = torch.tensor([[1, 3, 18, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]] * 2)
+    with torch.no_grad():
+        ctx = teacher.text(ids)
+        v_t, a_t = teacher.unet(x, t, ctx)
+        v_s, a_s = student.unet(x, t, ctx, guidance=torch.tensor([0.0, 7.0]))
+    assert torch.equal(v_t, v_s)  # zero-initialised guidance MLP: exactly v_c, whatever w
+    for k in a_t:
+        assert torch.equal(a_t[k], a_s[k])
+
+
+def test_distill_resumes_and_exports_with_a_guidance_input(smoke_run, tmp_path):
+    cfg = copy.deepcopy(distill.PRESETS["distill-smoke"])
+    out = str(tmp_path / "student")
+    assert distill.distill(cfg, smoke_run, out, max_steps=3, quiet=True) == 3
+    assert distill.distill(cfg, smoke_run, out, quiet=True) == cfg.steps  # resumed to the end
+    ck = train.load_checkpoint(os.path.join(out, "ckpt.pt"))
+    assert ck["step"] == cfg.steps and ck["distill"]["guidance_max"] == cfg.guidance_max
+    assert len(ck["losses"]) == cfg.steps and all(np.isfinite(ck["losses"]))
+    student, scfg, _ = train.load_model(out)
+    assert scfg.model.guidance_embed
+    teacher, _, _ = train.load_model(smoke_run)
+    for k, v in teacher.text.state_dict().items():  # the text encoder is the teacher's, frozen
+        assert torch.equal(v, student.text.state_dict()[k]), k
+    pkg = str(tmp_path / "pkg")
+    man = export.export(out, pkg, str(tmp_path / "fx"), quiet=True)  # checks the graph against PyTorch
+    assert man["guidance"]["distilled"] is True and man["guidance"]["input"] == "guidance"
+    assert man["guidance"]["range"] == [cfg.guidance_min, cfg.guidance_max]
+    un = onnx.load(os.path.join(pkg, "unet.onnx"))
+    assert un.graph.input[-1].name == "guidance"
+    assert json.load(open(os.path.join(str(tmp_path / "fx"), "golden.json")))["guidance"] == [4.0, 4.0]
+
+
+def test_int8_unet_quantizes_every_inner_conv(package):
+    out, _, man = package
+    assert man["unetInt8"] == quantize.INT8_FILE and man["unetInt8Recipe"]["mode"] == "dynamic"
+    fp = onnx.load(os.path.join(out, man["unet"]))
+    q = onnx.load(os.path.join(out, man["unetInt8"]))
+    onnx.checker.check_model(q)
+    convs = [n for n in fp.graph.node if n.op_type == "Conv"]
+    ops = [n.op_type for n in q.graph.node]
+    assert ops.count("ConvInteger") == len(convs) - 2 and ops.count("Conv") == 2  # conv_in, conv_out stay fp32
+    assert [i.name for i in q.graph.input] == [i.name for i in fp.graph.input]
+    assert [o.name for o in q.graph.output] == [o.name for o in fp.graph.output]
+    assert os.path.getsize(os.path.join(out, man["unetInt8"])) < 0.5 * os.path.getsize(os.path.join(out, man["unet"]))
