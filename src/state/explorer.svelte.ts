@@ -10,6 +10,7 @@ import type { Generator } from '../model/generator.ts';
 import type { OverlayRenderer } from '../render/overlay-renderer.ts';
 import type { ImageInput, MapInput, OverlayMode, OverlayParams } from '../core/overlay-types.ts';
 import { createContext } from './context.ts';
+import { EditState } from './edit.svelte.ts';
 import { GenerationState } from './generation.svelte.ts';
 import { MapCache, type HeadTile, type MapComputer, type MapSelection } from './maps.ts';
 import { PlaybackState } from './playback.svelte.ts';
@@ -38,11 +39,14 @@ export class Explorer {
   readonly generation: GenerationState;
   readonly playback: PlaybackState;
   readonly maps: MapCache;
+  /** The "what if" comparison beside the result on screen (edit or second seed). */
+  readonly edit: EditState;
   /** The on-screen renderer, set by the viewer (export and the test/bench hook read it). */
   renderer: OverlayRenderer | null = null;
 
   constructor(generator: Generator, computer: MapComputer) {
     this.generation = new GenerationState(generator);
+    this.edit = new EditState(generator);
     this.maps = new MapCache(computer);
     this.playback = new PlaybackState(this.selection, () => this.stepCount);
   }
@@ -193,10 +197,28 @@ export class Explorer {
     // Pins are token positions: they only mean the same words for the same prompt.
     if (previousPrompt !== undefined && previousPrompt !== settings.prompt) {
       this.selection.clearWords();
+      // Weights name words: those of words the new prompt lacks go with the old prompt.
+      const words = this.generation.tokenize(settings.prompt)?.words.map((w) => w.word) ?? [];
+      this.settings.weights = Object.fromEntries(
+        Object.entries(this.settings.weights).filter(([w]) => words.includes(w)),
+      );
     }
     if (follow) this.selection.followLive = true;
-    const record = await this.generation.generate(settings);
+    const record = await this.generation.generate(this.settings.generation);
     if (record && this.selection.followLive) this.selection.step = record.steps.length - 1;
+    // A comparison on screen (or named by the URL) follows its source.
+    if (record && (this.edit.applied || this.#pendingEdit)) {
+      this.#pendingEdit = false;
+      await this.edit.apply(record);
+    }
+  }
+
+  /** The URL named an edit or a second seed: apply it once its source is generated. */
+  #pendingEdit = false;
+
+  /** The second run of the comparison, when it belongs to the result on screen. */
+  get editRecord(): GenerationRecord | null {
+    return this.edit.record(this.generation.record);
   }
 
   /** Fields the URL set (a restored step keeps the view from following the live run). */
@@ -237,6 +259,17 @@ export class Explorer {
     if (h.words !== undefined) this.selection.pinned = h.words;
     if (h.layer !== undefined) this.selection.layer = h.layer;
     if (h.head !== undefined) this.selection.head = h.head;
+    if (h.weights !== undefined) s.weights = h.weights;
+    if (h.edit !== undefined) {
+      this.edit.kind = 'edit';
+      this.edit.prompt = h.edit.prompt;
+      this.edit.inject = h.edit.inject;
+      this.#pendingEdit = true;
+    } else if (h.seed2 !== undefined) {
+      this.edit.kind = 'seeds';
+      this.edit.seed2 = h.seed2;
+      this.#pendingEdit = true;
+    }
     if (h.step !== undefined) {
       this.selection.step = h.step;
       // A restored step is the user's choice: do not jump to the newest step while generating.
@@ -260,7 +293,17 @@ export class Explorer {
       head: this.selection.head,
       colormap: this.settings.colormap,
       mode: this.settings.mode,
+      ...(gen.weights ? { weights: gen.weights } : {}),
+      ...this.#editHash(),
     };
+  }
+
+  #editHash(): Pick<HashState, 'edit' | 'seed2'> {
+    const a = this.edit.applied;
+    if (!a) return {};
+    return a.kind === 'seeds'
+      ? { seed2: a.seed2 }
+      : { edit: { prompt: a.prompt, inject: a.inject } };
   }
 
   get hash(): string {

@@ -117,7 +117,10 @@ export class GenerationState {
    * Runs one generation. Resolves to the complete record, or null when it was cancelled, failed
    * or was superseded by a newer run.
    */
-  async generate(settings: GenerationSettings): Promise<GenerationRecord | null> {
+  async generate(
+    settings: GenerationSettings,
+    source?: GenerationRecord,
+  ): Promise<GenerationRecord | null> {
     if (this.#modelStatus !== 'ready' && !(await this.load())) return null;
     const runId = ++this.#runId;
     this.#running = true;
@@ -126,6 +129,7 @@ export class GenerationState {
     const current = () => runId === this.#runId;
     try {
       const record = await this.#generator.generate(settings, {
+        ...(source ? { source } : {}),
         onBegin: (header) => {
           if (current()) this.#record = { ...header, steps: [] };
         },

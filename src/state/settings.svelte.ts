@@ -4,6 +4,7 @@
  * on write so the URL hash, the inputs and the engine never see out-of-range numbers.
  */
 import type { GenerationSettings } from '../core/settings.ts';
+import { WEIGHT_RANGE } from '../model/control.ts';
 import {
   DEFAULT_OVERLAY_PARAMS,
   type ColormapName,
@@ -36,6 +37,8 @@ export class SettingsState {
   #tau = $state(DEFAULT_OVERLAY_PARAMS.tau);
   #smooth = $state(DEFAULT_OVERLAY_PARAMS.smooth);
   #showSpecial = $state(false);
+  /** Per-word attention weights (word → ×0…×3); ×1 entries are dropped. */
+  #weights = $state.raw<Record<string, number>>({});
   /** Generation fields set since construction (by the URL or the user), not by model defaults. */
   readonly #touched: Record<string, boolean> = {};
 
@@ -109,6 +112,24 @@ export class SettingsState {
     this.#showSpecial = v;
   }
 
+  get weights(): Readonly<Record<string, number>> {
+    return this.#weights;
+  }
+  /** Replaces all weights (a URL restore); values are kept as given so the engine can refuse them. */
+  set weights(v: Readonly<Record<string, number>>) {
+    this.#weights = Object.fromEntries(Object.entries(v).filter(([, f]) => f !== 1));
+  }
+  weightOf(word: string): number {
+    return this.#weights[word] ?? 1;
+  }
+  /** Sets one word's weight, clamped to ×0…×3 and rounded to 0.05; ×1 removes it. */
+  setWeight(word: string, v: number): void {
+    if (!Number.isFinite(v)) return;
+    const f = Math.round(clamp(v, WEIGHT_RANGE.min, WEIGHT_RANGE.max) * 20) / 20;
+    const { [word]: _old, ...rest } = this.#weights;
+    this.#weights = f === 1 ? rest : { ...rest, [word]: f };
+  }
+
   /** New random seed (the shuffle button). */
   shuffleSeed(random: () => number = Math.random): void {
     this.seed = Math.floor(random() * LIMITS.seed.max);
@@ -131,7 +152,14 @@ export class SettingsState {
   }
 
   get generation(): GenerationSettings {
-    return { prompt: this.#prompt, seed: this.#seed, steps: this.#steps, guidance: this.#guidance };
+    const weights = Object.keys(this.#weights).length > 0 ? { weights: { ...this.#weights } } : {};
+    return {
+      prompt: this.#prompt,
+      seed: this.#seed,
+      steps: this.#steps,
+      guidance: this.#guidance,
+      ...weights,
+    };
   }
 
   /** What the renderer needs; `mode` is resolved against the selection by the viewer. */

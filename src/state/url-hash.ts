@@ -25,6 +25,12 @@ export interface HashState {
   head: HeadChoice;
   colormap: ColormapName;
   mode: OverlayMode;
+  /** Per-word attention weights, `wt=red:2,blue:0.5` (absent = all ×1). */
+  weights?: Record<string, number>;
+  /** An edit of the result on screen: the edited prompt and the injection fraction. */
+  edit?: { prompt: string; inject: number };
+  /** Compare two seeds of one prompt: the other seed. */
+  seed2?: number;
 }
 
 const KEYS: Record<keyof HashState, string> = {
@@ -38,7 +44,11 @@ const KEYS: Record<keyof HashState, string> = {
   head: 'head',
   colormap: 'cmap',
   mode: 'mode',
+  weights: 'wt',
+  edit: 'e',
+  seed2: 'seed2',
 };
+const INJECT_KEY = 'inj';
 
 const MAX_PROMPT_CHARS = 500;
 
@@ -101,6 +111,30 @@ export function parseHash(hash: string): Partial<HashState> {
   if (colormap) out.colormap = colormap;
   const mode = oneOf(get('mode'), OVERLAY_MODES);
   if (mode) out.mode = mode;
+  const weights = parseWeights(get('weights'));
+  if (weights) out.weights = weights;
+  const edit = get('edit');
+  if (edit !== null && edit.trim() !== '' && edit.length <= MAX_PROMPT_CHARS) {
+    out.edit = { prompt: edit, inject: float(params.get(INJECT_KEY), 0, 1) ?? 0 };
+  }
+  const seed2 = int(get('seed2'), LIMITS.seed.min, LIMITS.seed.max);
+  if (seed2 !== undefined) out.seed2 = seed2;
+  return out;
+}
+
+/**
+ * `red:2,blue:0.5` → { red: 2, blue: 0.5 }. Kept as written, out-of-range factors and words that
+ * are not in the prompt included: the engine refuses those with a message naming them, rather than
+ * the link silently opening something else. A malformed list (no colon, not a number) is dropped.
+ */
+function parseWeights(text: string | null): Record<string, number> | undefined {
+  if (text === null || text === '') return undefined;
+  const out: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const m = /^([a-z0-9]{1,40}):(-?\d+(?:\.\d+)?)$/.exec(part.trim());
+    if (!m) return undefined;
+    out[m[1] as string] = Number(m[2]);
+  }
   return out;
 }
 
@@ -117,5 +151,12 @@ export function serializeHash(state: HashState): string {
   params.set(KEYS.head, String(state.head));
   params.set(KEYS.colormap, state.colormap);
   params.set(KEYS.mode, state.mode);
+  const weights = Object.entries(state.weights ?? {});
+  if (weights.length > 0) params.set(KEYS.weights, weights.map(([w, f]) => `${w}:${f}`).join(','));
+  if (state.edit) {
+    params.set(KEYS.edit, state.edit.prompt);
+    params.set(INJECT_KEY, String(state.edit.inject));
+  }
+  if (state.seed2 !== undefined) params.set(KEYS.seed2, String(state.seed2));
   return `#${params.toString()}`;
 }

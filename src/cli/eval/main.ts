@@ -12,7 +12,9 @@
  * look), --seed-sets 0,1000,2000, --steps N and --guidance G (override the manifest's defaults,
  * e.g. to see what fewer steps cost in adherence), --set v1|v2|both (v1: the regression set above;
  * v2: world v2's harder set, eval/prompts-v2.json or --prompts-v2 FILE, world-v2-run.ts; both: the two
- * and the combined score that picks the default model).
+ * and the combined score that picks the default model), --section all|adherence|control (default all;
+ * control = the attention-control section, control-eval.ts, on packages with control inputs; it
+ * uses the v1 set's prompts) and --control-prompts N (prompts per control experiment, default 20).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -20,6 +22,8 @@ import { pathToFileURL } from 'node:url';
 import { numberOption, parseOptions, UsageError } from '../args.ts';
 import type { UnetChoice } from '../../model/load.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
+import { controlUnavailable } from '../../model/control.ts';
+import { formatControl, runControlEval, type ControlEvalResult } from './control-eval.ts';
 import { evaluateSample, type SampleOutcome } from './evaluate.ts';
 import { TAU } from './iou.ts';
 import { figures, formatFigures } from './metrics.ts';
@@ -39,12 +43,14 @@ const OPTIONS = {
   guidance: { type: 'string' },
   set: { type: 'string', default: 'v1' },
   'prompts-v2': { type: 'string', default: 'eval/prompts-v2.json' },
+  section: { type: 'string', default: 'all' },
+  'control-prompts': { type: 'string', default: '20' },
 } as const;
 
 const USAGE =
   'npm run eval -- [--model DIR] [--prompts FILE] [--out FILE] [--ep cpu|wasm] [--unet table|fp32|int8] ' +
   '[--threads N] [--limit N] [--seed-sets 0,1000,2000] [--steps N] [--guidance G] [--set v1|v2|both] ' +
-  '[--prompts-v2 FILE]';
+  '[--prompts-v2 FILE] [--section all|adherence|control] [--control-prompts N]';
 
 export async function runEval(argv: string[]): Promise<number> {
   const values = parseOptions(argv, OPTIONS, USAGE);
@@ -68,6 +74,11 @@ export async function runEval(argv: string[]): Promise<number> {
   const stepsOption = numberOption(values.steps, '--steps', true);
   const guidanceOption = numberOption(values.guidance, '--guidance', false);
 
+  const section = values.section;
+  if (section !== 'all' && section !== 'adherence' && section !== 'control')
+    bad(`--section must be all, adherence or control (got "${section}")`);
+  const controlPrompts = numberOption(values['control-prompts'], '--control-prompts', true) ?? 20;
+  if (controlPrompts < 1) bad('--control-prompts must be ≥ 1');
   const which = values.set;
   if (which !== 'v1' && which !== 'v2' && which !== 'both')
     bad(`--set must be v1, v2 or both (got "${which}")`);
@@ -96,7 +107,8 @@ export async function runEval(argv: string[]): Promise<number> {
     );
 
     const sets: SampleOutcome[][] = [];
-    for (const [k, base] of which === 'v2' ? [] : seedSets.entries()) {
+    const adherence = which !== 'v2' && section !== 'control';
+    for (const [k, base] of adherence ? seedSets.entries() : []) {
       const outcomes: SampleOutcome[] = [];
       for (const [i, p] of prompts.entries()) {
         const settings = {
@@ -117,13 +129,26 @@ export async function runEval(argv: string[]): Promise<number> {
       sets.push(outcomes);
     }
 
-    const figs = which === 'v2' ? [] : figures(sets);
+    const figs = adherence ? figures(sets) : [];
     let v2: V2Result | null = null;
-    if (v2File) {
+    if (v2File && section !== 'control') {
       v2 = await runV2(generator, v2File, { seedSets, steps, guidance, limit, log });
     }
+    let control: ControlEvalResult | null = null;
+    if (section !== 'adherence' && manifest.control) {
+      control = await runControlEval(generator, set.prompts, {
+        steps,
+        guidance,
+        seedSets,
+        prompts: controlPrompts,
+        log,
+      });
+    } else if (section !== 'adherence') {
+      log(`control section skipped: ${controlUnavailable(manifest)}`);
+    }
     const wallSeconds = (performance.now() - started) / 1000;
-    if (which !== 'v2') console.log(`\n${formatFigures(figs)}\n`);
+    if (adherence) console.log(`\n${formatFigures(figs)}\n`);
+    if (control) console.log(`\n${formatControl(control)}\n`);
     if (v2) console.log(`${formatV2(v2.figures)}\n`);
     const v1Adherence = ['single.fullyRight', 'two.fullyRight', 'two.binding', 'placement'].map(
       (id) => figs.find((f) => f.id === id)?.mean ?? Number.NaN,
@@ -153,6 +178,7 @@ export async function runEval(argv: string[]): Promise<number> {
       heldOut,
       set: which,
       figures: figs,
+      control,
       samples: sets.map((outcomes, k) => ({ seedBase: seedSets[k], outcomes })),
       ...(v2
         ? { v2: { prompts: values['prompts-v2'], figures: v2.figures, rows: v2.rows }, combined }
