@@ -9,11 +9,11 @@
  * only when complete, so a failure or Ctrl-C leaves no partial file.
  */
 import { warnOutsideGrammar } from './grammar-warning.ts';
-import { tfReady } from '../attention/tf.ts';
 import { stepLabel, tokenText, type AnimationSpec } from '../export/animation.ts';
 import { ExportCancelledError } from '../export/errors.ts';
 import { createCpuFrameRenderer, type FrameSpec } from '../export/frame-renderer.ts';
-import { recordImage, recordMapSource } from '../export/map-source.ts';
+import { wordMapSeries } from '../attention/series.ts';
+import { recordImage } from '../export/map-source.ts';
 import {
   CLI_FORMATS,
   DEFAULT_FPS,
@@ -173,7 +173,6 @@ export async function runCliExport(
   const t0 = performance.now();
   // A bad --out (missing directory, /dev/full, …) fails now, not after the generation.
   await checkFileOutput(opts.out);
-  await tfReady;
   const generator = createNodeGenerator({ dir: opts.model, threads: 1 });
   try {
     const info = await generator.load();
@@ -194,7 +193,7 @@ export async function runCliExport(
       positions.length && opts.format !== 'zip'
         ? positions
         : record.words.map((w) => w.tokenPosition);
-    const maps = recordMapSource(record, { positions: shown });
+    const maps = wordMapSeries(record, { positions: shown });
     const renderer = createCpuFrameRenderer();
 
     let job: ExportJob;

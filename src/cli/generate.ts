@@ -8,7 +8,7 @@ import type { GrammarIssue } from '../model/grammar.ts';
 import { warnOutsideGrammar } from './grammar-warning.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { aggregateAttention } from '../attention/aggregate.ts';
+import { wordMaps } from '../attention/word-maps.ts';
 import { encodeNpy } from '../attention/npy.ts';
 import type { GenerationRecord } from '../core/record.ts';
 import type { Engine } from '../model/engine.ts';
@@ -83,7 +83,7 @@ export async function writeGenerationOutputs(
   await write('words.json', `${JSON.stringify({ words }, null, 2)}\n`);
 
   // DAAM aggregate over all steps, layers and heads at image size, min–max per word: [words, H, W].
-  const heat = aggregateAttention(record, {
+  const heat = wordMaps(record, {
     tokenPositions: record.words.map((w) => w.tokenPosition),
     steps: { kind: 'all' },
     resolution: [H, W],

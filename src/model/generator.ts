@@ -1,7 +1,7 @@
 /**
- * The interface the UI (and the CLI) talk to. Nothing outside src/model/ calls `session.run`.
- * Implementations: `worker-generator.ts` (browser, Web Worker + typed messages) and
- * `engine.ts` used directly in Node.
+ * The interface the UI (and the CLI) talk to; only src/model/ runs the model (the bench in
+ * src/cli/bench/ also times the bare graphs). Implementations: `worker-generator.ts` (browser, Web
+ * Worker + typed messages) and `engine-generator.ts` (in-thread: Node, and inside the worker).
  */
 import type {
   ExecutionProviderChoice,

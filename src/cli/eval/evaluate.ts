@@ -3,7 +3,7 @@
  * word's DAAM heatmap (all steps, layers and heads, image resolution, min–max) against the mask of
  * the object the checker found for it; the same over DAAM's own layer set (`daam-layers.ts`).
  */
-import { aggregateAttention } from '../../attention/aggregate.ts';
+import { wordMaps } from '../../attention/word-maps.ts';
 import type { GenerationRecord } from '../../core/record.ts';
 import type { Generator } from '../../model/generator.ts';
 import { inspectScene } from './checker.ts';
@@ -84,7 +84,7 @@ export function scoreRecord(
   const mapsOver = (layers: number[] | undefined) =>
     words.length === 0
       ? []
-      : aggregateAttention(record, {
+      : wordMaps(record, {
           tokenPositions: words.map((w) => w.tokenPosition),
           steps: { kind: 'all' },
           layers,
