@@ -1,16 +1,27 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { EXTRA_MIME_TYPES, SECURITY_HEADERS } from './security-headers.ts';
 
-// Cross-origin isolation lets onnxruntime-web's WASM backend use SharedArrayBuffer threads.
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
+// The static file server leaves types it does not know (.onnx) empty; a Content-Type set before it
+// runs wins over its own.
+const setMimeTypes: Connect.NextHandleFunction = (req, res, next) => {
+  const path = (req.url ?? '').split(/[?#]/)[0] ?? '';
+  const ext = Object.keys(EXTRA_MIME_TYPES).find((e) => path.endsWith(e));
+  if (ext) res.setHeader('Content-Type', EXTRA_MIME_TYPES[ext]!);
+  next();
 };
+const mimeTypes: Plugin = {
+  name: 'wordlight-mime-types',
+  configureServer: (server) => void server.middlewares.use(setMimeTypes),
+  configurePreviewServer: (server) => void server.middlewares.use(setMimeTypes),
+};
+const headers = { ...SECURITY_HEADERS };
 
 export default defineConfig({
-  plugins: [svelte()],
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  plugins: [svelte(), mimeTypes],
+  server: { headers },
+  preview: { headers },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   test: {

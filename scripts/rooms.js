@@ -21,20 +21,24 @@ export const ROOMS = {
   cli: ['core', 'model', 'attention', 'render', 'export', 'scoring'],
 };
 
-/** npm packages a room must not import: the model runs only in model/, tfjs math only in attention/, three only in render/. */
+/**
+ * npm packages a room must not import: the model runs only in model/ (and the bench in cli/), three
+ * only in render/, Svelte only in state/ and components/. tfjs is a dev dependency: the word-map
+ * engine's reference in test/, never shipped (docs/ARCHITECTURE.md, "The word-map engine").
+ */
 const ORT = ['onnxruntime-web', 'onnxruntime-node'];
 const TF = ['@tensorflow/tfjs'];
 const THREE = ['three'];
 export const PACKAGES = {
   core: [...ORT, ...TF, ...THREE, 'svelte'],
   model: [...TF, ...THREE, 'svelte'],
-  attention: [...ORT, ...THREE, 'svelte'],
+  attention: [...ORT, ...TF, ...THREE, 'svelte'],
   render: [...ORT, ...TF, 'svelte'],
   export: [...ORT, ...TF, ...THREE, 'svelte'],
   scoring: [...ORT, ...TF, ...THREE, 'svelte'],
   state: [...ORT, ...TF, ...THREE],
   components: [...ORT, ...TF, ...THREE],
-  cli: ['svelte', ...THREE],
+  cli: [...TF, ...THREE, 'svelte'],
 };
 
 export const ROOM_NAMES = Object.keys(ROOMS);

@@ -98,7 +98,9 @@ AND = STOI["and"]
 
 
 def split_words(text):
-    """NFKC -> lowercase -> every char not in [a-z0-9] becomes a space -> split on whitespace."""
+    """Invisible joiners removed -> NFKC -> lowercase -> every char not in [a-z0-9] becomes a space
+    -> split on whitespace (src/model/tokenizer.ts splitWords is the same rule)."""
+    text = re.sub("[\u00ad\u200b-\u200d\u2060\ufeff]", "", text)
     text = unicodedata.normalize("NFKC", text).lower()
     return re.sub(r"[^a-z0-9]", " ", text).split()
 

@@ -3,7 +3,7 @@
  * per word of the edited prompt, how its DAAM map moved from the map of the source word it was aligned
  * with. Shared by the CLI (`wordlight edit` → diff.png, edit.json) and the app's difference view.
  */
-import { aggregateAttention } from './aggregate.ts';
+import { wordMaps } from './word-maps.ts';
 import type { GenerationRecord } from '../core/record.ts';
 
 /** Mean over channels of |edited − source| per pixel, [H·W], in model units (0 … range span). */
@@ -41,14 +41,14 @@ export interface WordMapChange {
 
 const TAU = 0.4;
 
-function wordMaps(
+function normalisedMaps(
   record: GenerationRecord,
   positions: number[],
   H: number,
   W: number,
 ): Float32Array[] {
   if (positions.length === 0) return [];
-  const r = aggregateAttention(record, {
+  const r = wordMaps(record, {
     tokenPositions: positions,
     steps: { kind: 'all' },
     resolution: [H, W],
@@ -80,7 +80,7 @@ export function wordMapChanges(
 ): WordMapChange[] {
   const { height: H, width: W } = edited.image;
   const words = edited.words;
-  const editedMaps = wordMaps(
+  const editedMaps = normalisedMaps(
     edited,
     words.map((w) => w.tokenPosition),
     H,
@@ -88,7 +88,7 @@ export function wordMapChanges(
   );
   const pairs = words.map((w) => sourceOf[w.tokenPosition] ?? -1);
   const srcPositions = pairs.filter((p) => p > 0);
-  const srcMaps = wordMaps(source, srcPositions, H, W);
+  const srcMaps = normalisedMaps(source, srcPositions, H, W);
   const round = (x: number): number => Math.round(x * 1e4) / 1e4;
   return words.map((w, k) => {
     const mine = editedMaps[k] as Float32Array;

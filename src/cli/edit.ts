@@ -7,7 +7,6 @@
  * weights, injection, per-word map changes). Everything is checked before any model work.
  */
 import { warnOutsideGrammar } from './grammar-warning.ts';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { imageDifference, wordMapChanges } from '../attention/compare.ts';
 import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
@@ -19,6 +18,7 @@ import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
 import { validateSettings } from '../model/validate.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
 import { writeGenerationOutputs } from './generate.ts';
+import { makeDir, writeOutput } from './files.ts';
 import type { Subcommand } from './main.ts';
 import { parseWeights } from './weights.ts';
 
@@ -171,10 +171,10 @@ export const editCommand: Subcommand = {
         unknown: srcTok.unknown,
       });
       await writeGenerationOutputs(join(o.out!, 'edited'), edited, extra);
-      await mkdir(o.out!, { recursive: true });
-      await writeFile(join(o.out!, 'diff.png'), differencePng(source, edited));
+      await makeDir(o.out!);
+      await writeOutput(join(o.out!, 'diff.png'), differencePng(source, edited));
       const summary = editSummary(source, edited);
-      await writeFile(join(o.out!, 'edit.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      await writeOutput(join(o.out!, 'edit.json'), `${JSON.stringify(summary, null, 2)}\n`);
       console.log(
         `${o.out}: "${prompt}" → "${to}" (${summary.alignment.mode}), seed ${base.seed}, source maps injected in ${summary.injection.injectedSteps}/${base.steps} steps; ${(100 * summary.image.changedPixelShare).toFixed(1)}% of pixels changed`,
       );

@@ -9,12 +9,11 @@
  * only when complete, so a failure or Ctrl-C leaves no partial file.
  */
 import { warnOutsideGrammar } from './grammar-warning.ts';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { tfReady } from '../attention/tf.ts';
 import { stepLabel, tokenText, type AnimationSpec } from '../export/animation.ts';
 import { ExportCancelledError } from '../export/errors.ts';
 import { createCpuFrameRenderer, type FrameSpec } from '../export/frame-renderer.ts';
-import { recordImage, recordMapSource } from '../export/map-source.ts';
+import { wordMapSeries } from '../attention/series.ts';
+import { recordImage } from '../export/map-source.ts';
 import {
   CLI_FORMATS,
   DEFAULT_FPS,
@@ -26,6 +25,7 @@ import {
 } from '../export/options.ts';
 import type { ExportControl } from '../export/progress.ts';
 import { runExport, type ExportJob } from '../export/run.ts';
+import { echo } from '../core/limits.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
 import {
@@ -37,10 +37,11 @@ import {
   type OverlayParams,
 } from '../core/overlay-types.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
+import { checkFileOutput, STDOUT, writeOutput } from './files.ts';
 import type { Subcommand } from './main.ts';
 
 const USAGE =
-  'wordlight export --prompt "…" --format gif|png|poster|zip --out FILE [--word W]… [--size 256|512|1024] [--seed N] [--steps N] [--guidance G] [--fps N] [--colormap viridis|inferno|turbo|jet] [--mode heatmap|mask|compare] [--opacity X] [--cumulative] [--no-label] [--model DIR]';
+  'wordlight export --prompt "…" --format gif|png|poster|zip --out FILE|- [--word W]… [--size 256|512|1024] [--seed N] [--steps N] [--guidance G] [--fps N] [--colormap viridis|inferno|turbo|jet] [--mode heatmap|mask|compare] [--opacity X] [--cumulative] [--no-label] [--model DIR]';
 
 const OPTIONS = {
   prompt: { type: 'string' },
@@ -105,6 +106,8 @@ export function parseExportArgs(argv: string[]): CliExportOptions | 'help' {
       `Unsupported mode "${o.mode}": use one of ${OVERLAY_MODES.join(', ')}.`,
     );
   }
+  const words = (o.word ?? []).map((w) => w.trim().toLowerCase());
+  checkWordCount(format, mode, words);
   const opacity = numberOption(o.opacity, '--opacity', false) ?? DEFAULT_OVERLAY_PARAMS.opacity;
   if (opacity < 0 || opacity > 1)
     throw new UsageError(`--opacity must be from 0 to 1 (got ${opacity}).`);
@@ -112,7 +115,7 @@ export function parseExportArgs(argv: string[]): CliExportOptions | 'help' {
     prompt: o.prompt,
     format,
     out: o.out,
-    words: (o.word ?? []).map((w) => w.trim().toLowerCase()),
+    words,
     size,
     seed: numberOption(o.seed, '--seed', true),
     steps: numberOption(o.steps, '--steps', true),
@@ -123,6 +126,18 @@ export function parseExportArgs(argv: string[]): CliExportOptions | 'help' {
     label: !o['no-label'],
     model: o.model ?? DEFAULT_MODEL_DIR,
   };
+}
+
+/** Every --word must be shown: refuse the ones a format would silently drop. */
+function checkWordCount(format: ExportFormat, mode: OverlayMode, words: string[]): void {
+  const got = `got ${words.length}: ${words.map((w) => echo(w, 30)).join(', ')}`;
+  if (format === 'zip' && words.length > 0)
+    throw new UsageError(`zip holds every word; drop --word (${got}).`);
+  if ((format === 'png' || format === 'gif') && words.length > (mode === 'compare' ? 2 : 1)) {
+    throw new UsageError(
+      `${format} shows one word (two with --mode compare); ${got}. Use a poster for more, or no --word for a grid of all words.`,
+    );
+  }
 }
 
 /** Token positions of the requested words; a word not in the prompt is a one-line error. */
@@ -156,7 +171,8 @@ export async function runCliExport(
   control: ExportControl = {},
 ): Promise<CliExportResult> {
   const t0 = performance.now();
-  await tfReady;
+  // A bad --out (missing directory, /dev/full, …) fails now, not after the generation.
+  await checkFileOutput(opts.out);
   const generator = createNodeGenerator({ dir: opts.model, threads: 1 });
   try {
     const info = await generator.load();
@@ -177,7 +193,7 @@ export async function runCliExport(
       positions.length && opts.format !== 'zip'
         ? positions
         : record.words.map((w) => w.tokenPosition);
-    const maps = recordMapSource(record, { positions: shown });
+    const maps = wordMapSeries(record, { positions: shown });
     const renderer = createCpuFrameRenderer();
 
     let job: ExportJob;
@@ -247,21 +263,14 @@ function stillFrame(
   };
 }
 
-/** Writes atomically: a temporary sibling, renamed into place; removed on any failure. */
+/** Writes atomically (files.ts: through symlinks, never over a device) or to stdout for `-`. */
 async function finish(
   out: string,
   bytes: Uint8Array,
   frames: number,
   t0: number,
 ): Promise<CliExportResult> {
-  const tmp = `${out}.partial-${process.pid}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, out);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeOutput(out, bytes);
   return { file: out, bytes: bytes.length, frames, ms: performance.now() - t0 };
 }
 
@@ -279,7 +288,9 @@ export const exportCommand: Subcommand = {
       const r = await runCliExport(opts, { signal: controller.signal });
       const kb = Math.round(r.bytes / 1024);
       const what = opts.format === 'gif' ? `, ${r.frames} frames` : '';
-      console.log(`${r.file}: ${opts.format}${what}, ${kb} KB in ${Math.round(r.ms)} ms`);
+      // With --out - the file is stdout, so the summary goes to stderr.
+      const say = opts.out === STDOUT ? console.error : console.log;
+      say(`${r.file}: ${opts.format}${what}, ${kb} KB in ${Math.round(r.ms)} ms`);
       return 0;
     } catch (e) {
       if (e instanceof ExportCancelledError || controller.signal.aborted) {

@@ -6,9 +6,9 @@
  */
 import type { GrammarIssue } from '../model/grammar.ts';
 import { warnOutsideGrammar } from './grammar-warning.ts';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { aggregateAttention } from '../attention/aggregate.ts';
+import { wordMaps } from '../attention/word-maps.ts';
 import { encodeNpy } from '../attention/npy.ts';
 import type { GenerationRecord } from '../core/record.ts';
 import type { Engine } from '../model/engine.ts';
@@ -17,6 +17,7 @@ import { planarToBytes } from '../export/planar.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
 import { validateSettings } from '../model/validate.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
+import { checkDirOutput, FileSystemError, fsReason, makeDir, writeOutput } from './files.ts';
 import { parseWeights } from './weights.ts';
 import type { Subcommand } from './main.ts';
 import { encodePng } from '../export/png.ts';
@@ -69,10 +70,11 @@ export async function writeGenerationOutputs(
   if (!record.complete || !record.final)
     throw new InvalidInputError('record', 'Refusing to write an incomplete generation.');
   const { width: W, height: H, channels: C } = record.image;
-  await mkdir(join(dir, 'attention'), { recursive: true });
+  await checkDirOutput(dir);
+  await makeDir(join(dir, 'attention'));
   const files: string[] = [];
   const write = async (name: string, data: Uint8Array | string): Promise<void> => {
-    await writeFile(join(dir, name), data);
+    await writeOutput(join(dir, name), data);
     files.push(name);
   };
 
@@ -81,7 +83,7 @@ export async function writeGenerationOutputs(
   await write('words.json', `${JSON.stringify({ words }, null, 2)}\n`);
 
   // DAAM aggregate over all steps, layers and heads at image size, min–max per word: [words, H, W].
-  const heat = aggregateAttention(record, {
+  const heat = wordMaps(record, {
     tokenPositions: record.words.map((w) => w.tokenPosition),
     steps: { kind: 'all' },
     resolution: [H, W],
@@ -128,9 +130,7 @@ async function readPrompts(file: string): Promise<string[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new UsageError(
-      `cannot read --prompts file ${file} (${(e as NodeJS.ErrnoException).code ?? e}).`,
-    );
+    throw new FileSystemError(`cannot read --prompts file ${file}: ${fsReason(e)}`);
   }
   const prompts = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (prompts.length === 0)
@@ -180,6 +180,7 @@ export const generateCommand: Subcommand = {
     const weights = parseWeights(o.weight ?? []);
 
     const prompts = o.prompts !== undefined ? await readPrompts(o.prompts) : [o.prompt as string];
+    await checkDirOutput(o.out);
     // Model-free checks first, so bad settings fail in milliseconds, not after loading the model.
     validateSettings({
       prompt: prompts[0]!,

@@ -5,8 +5,9 @@
  * Every failure prints one line (`wordlight: …`) and exits non-zero; set WORDLIGHT_DEBUG=1 for stacks.
  */
 import { pathToFileURL } from 'node:url';
-import { WordlightError } from '../core/errors.ts';
+import { InvalidInputError, WordlightError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
+import { FileSystemError } from './files.ts';
 
 export interface Subcommand {
   /** Runs with the arguments after the subcommand name; resolves to the exit code. */
@@ -42,6 +43,17 @@ const SUBCOMMANDS: Record<string, SubcommandEntry> = {
   },
 };
 
+/** Exit codes, the same for every subcommand. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, files: 3, cancelled: 130 } as const;
+const EXIT_CODES: Record<number, string> = {
+  [EXIT.ok]: 'success',
+  [EXIT.failed]:
+    'the model or the generation failed (bad model package, prompt the model refuses, …)',
+  [EXIT.usage]: 'usage: a bad or missing option, or a value out of range',
+  [EXIT.files]: 'file system: an input or output file or directory that cannot be read or written',
+  [EXIT.cancelled]: 'cancelled (Ctrl-C); nothing was written',
+};
+
 function help(): string {
   const width = Math.max(...Object.keys(SUBCOMMANDS).map((n) => n.length));
   const lines = Object.entries(SUBCOMMANDS).map(
@@ -52,6 +64,9 @@ function help(): string {
     '',
     'Commands:',
     ...lines,
+    '',
+    'Exit codes:',
+    ...Object.entries(EXIT_CODES).map(([code, what]) => `  ${code.padEnd(3)}  ${what}`),
   ].join('\n');
 }
 
@@ -81,7 +96,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (process.env.WORDLIGHT_DEBUG) console.error(e);
     console.error(`wordlight ${name}: ${describeFailure(e).replace(/\s*\n\s*/g, ' ')}`);
-    return e instanceof UsageError ? 2 : 1;
+    if (e instanceof UsageError || e instanceof InvalidInputError) return EXIT.usage;
+    return e instanceof FileSystemError ? EXIT.files : EXIT.failed;
   }
 }
 

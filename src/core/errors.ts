@@ -4,6 +4,9 @@
  */
 export class WordlightError extends Error {
   override name = 'WordlightError';
+  /** The full text of the underlying failure (e.g. onnxruntime's multi-line message), for a
+   * "details" view; the message itself stays one line. */
+  detail?: string;
 }
 
 /** The model package could not be loaded: names the file and the reason. */

@@ -18,7 +18,7 @@ import { ExecutionError, GenerationCancelledError, WordlightError } from '../cor
 import type { GenerationHandlers } from './generator.ts';
 import { UNET_OUTPUT, type LoadedModel } from './load.ts';
 import type { OrtTensor } from './ort.ts';
-import { oneLine } from './package-source.ts';
+import { fullText, oneLine } from './package-source.ts';
 import { gaussianNoise } from './prng.ts';
 import { eulerCfgStep, eulerStep, flowTimes, modelTimestep } from './scheduler.ts';
 import { WordTokenizer } from './tokenizer.ts';
@@ -159,7 +159,11 @@ export class Engine {
         return await call();
       } catch (e) {
         if (e instanceof WordlightError) throw e;
-        throw new ExecutionError(`${what} failed on ${ep.name}: ${oneLine(e)}`, { cause: e });
+        const error = new ExecutionError(`${what} failed on ${ep.name}: ${oneLine(e)}`, {
+          cause: e,
+        });
+        error.detail = fullText(e);
+        throw error;
       }
     };
 

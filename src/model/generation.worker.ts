@@ -19,6 +19,8 @@ import {
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 let generator: EngineGenerator | null = null;
+/** Per request id: aborts that load or generation (a `cancel` message names the id). */
+const controllers = new Map<number, AbortController>();
 let ep: ExecutionProviderChoice | null = null;
 /** Set when the WebGPU device reports loss; the next failure is then reported as gpuLost. */
 let deviceLost: string | null = null;
@@ -43,23 +45,37 @@ async function load(msg: Extract<ToWorker, { type: 'load' }>): Promise<void> {
   const choice = await chooseExecutionProvider(msg.ep);
   if (msg.note) choice.reason = `${msg.note}; ${choice.reason}`;
   ep = choice;
+  const controller = new AbortController();
+  controllers.set(msg.id, controller);
+  const source = urlSource(msg.modelUrl, {
+    signal: controller.signal,
+    ...(msg.stallMs ? { stallMs: msg.stallMs } : {}),
+    onProgress: (progress) => post({ type: 'loadProgress', id: msg.id, progress }),
+  });
   const next = new EngineGenerator(async () => {
     const ort = await importWebOrt(choice);
-    const model = await loadModel(urlSource(msg.modelUrl), ort, choice);
+    const model = await loadModel(source, ort, choice);
     if (choice.name === 'webgpu') await watchDevice(ort);
     return model;
   });
   generator = next;
-  const info = await next.load();
-  post({ type: 'loaded', id: msg.id, info });
+  try {
+    const info = await next.load();
+    post({ type: 'loaded', id: msg.id, info });
+  } finally {
+    controllers.delete(msg.id);
+  }
 }
 
 async function generate(msg: Extract<ToWorker, { type: 'generate' }>): Promise<void> {
   if (!generator)
     throw new ExecutionError('The model is not loaded: call load() before generate().');
   const { id } = msg;
+  const controller = new AbortController();
+  controllers.set(id, controller);
   try {
     const record = await generator.generate(msg.settings, {
+      signal: controller.signal,
       ...(msg.source ? { source: msg.source } : {}),
       onBegin: (header, tokenized) => post({ type: 'begin', id, header, tokenized }),
       onStep: (step, progress) =>
@@ -79,6 +95,8 @@ async function generate(msg: Extract<ToWorker, { type: 'generate' }>): Promise<v
     const error = serializeError(e);
     if (deviceLost) error.message = `WebGPU device lost (${deviceLost}): ${error.message}`;
     post({ type: 'error', id, error, gpuLost: onGpu });
+  } finally {
+    controllers.delete(id);
   }
 }
 
@@ -94,7 +112,10 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       generate(msg).catch(fail);
       break;
     case 'cancel':
-      generator?.cancel();
+      controllers.get(msg.id)?.abort();
+      break;
+    case 'ping':
+      post({ type: 'pong', id: msg.id });
       break;
     case 'dispose':
       (generator?.dispose() ?? Promise.resolve())

@@ -1,7 +1,7 @@
 /**
- * The interface the UI (and the CLI) talk to. Nothing outside src/model/ calls `session.run`.
- * Implementations: `worker-generator.ts` (browser, Web Worker + typed messages) and
- * `engine.ts` used directly in Node.
+ * The interface the UI (and the CLI) talk to; only src/model/ runs the model (the bench in
+ * src/cli/bench/ also times the bare graphs). Implementations: `worker-generator.ts` (browser, Web
+ * Worker + typed messages) and `engine-generator.ts` (in-thread: Node, and inside the worker).
  */
 import type {
   ExecutionProviderChoice,
@@ -31,8 +31,14 @@ export interface GenerationHandlers {
 }
 
 export interface Generator {
-  /** Loads the model package (idempotent). Rejects with a ModelLoadError naming file and reason. */
-  load(): Promise<LoadedModelInfo>;
+  /**
+   * Loads the model package (idempotent). Rejects with a ModelLoadError naming file and reason.
+   * `onProgress` reports downloaded bytes per file; `signal` cancels the download.
+   */
+  load(handlers?: {
+    onProgress?: (p: { file: string; loaded: number; total: number }) => void;
+    signal?: AbortSignal;
+  }): Promise<LoadedModelInfo>;
   /**
    * Runs one generation. Resolves with a complete record; rejects with GenerationCancelledError
    * (carrying the partial record, `complete: false`) when cancelled, or a WordlightError otherwise.

@@ -1,6 +1,7 @@
 /**
  * Loads a model package: manifest, then the two ONNX graphs as ORT sessions, checking that each graph
- * has the inputs and outputs the contract (and the manifest's attention list) promises. Any failure
+ * has the inputs and outputs the contract (and the manifest's attention list) promises, with the
+ * shapes the manifest implies (checked here at load, not at the first Generate). Any failure
  * is a ModelLoadError naming the file and the reason.
  */
 import type { ExecutionProviderChoice } from '../core/record.ts';
@@ -9,7 +10,7 @@ import { loadManifest } from './manifest.ts';
 import type { ModelManifest } from '../core/manifest-types.ts';
 import { providerEntry } from './execution-providers.ts';
 import { configureOrt, sessionOptions, type Ort, type OrtSession } from './ort.ts';
-import { oneLine, type PackageSource } from './package-source.ts';
+import { fullText, oneLine, type PackageSource } from './package-source.ts';
 
 export interface LoadedModel {
   manifest: ModelManifest;
@@ -41,6 +42,71 @@ function explainOrtFailure(bytes: Uint8Array, e: unknown): string {
   return `onnxruntime could not create a session (${msg}); re-export the model (opset 17)`;
 }
 
+/** An expected tensor: its name and shape, `null` for a free (batch) dimension. */
+export interface ExpectedTensor {
+  name: string;
+  shape: (number | null)[];
+  /** What in manifest.json the shape comes from, for the message. */
+  from: string;
+}
+
+type Metadata = { name: string; isTensor: boolean; shape?: readonly (number | string)[] };
+
+/**
+ * Compares the graph's declared shapes with the manifest's, dimension by dimension; symbolic or
+ * unknown dimensions (strings, -1, an empty shape) are not checked. Returns the first mismatch.
+ */
+export function shapeMismatch(
+  metadata: readonly Metadata[] | undefined,
+  expected: ExpectedTensor[],
+): string | null {
+  if (!metadata) return null; // an ORT build without metadata: names were checked already
+  for (const want of expected) {
+    const meta = metadata.find((m) => m.name === want.name);
+    const shape = meta?.isTensor ? (meta.shape ?? []) : [];
+    if (shape.length === 0) continue;
+    const show = (s: readonly (number | string | null)[]): string =>
+      `[${s.map((d) => (d === null || (typeof d === 'number' && d < 0) ? '?' : d)).join(', ')}]`;
+    const bad =
+      shape.length !== want.shape.length ||
+      want.shape.some(
+        (d, i) => d !== null && typeof shape[i] === 'number' && shape[i] >= 0 && shape[i] !== d,
+      );
+    if (bad)
+      return `"${want.name}" has shape ${show(shape)} but manifest.json says ${show(want.shape)} (${want.from})`;
+  }
+  return null;
+}
+
+/** The shapes the manifest promises for the text encoder and the UNet (batch free). */
+export function expectedShapes(m: ModelManifest): {
+  textEncoder: ExpectedTensor[];
+  unet: ExpectedTensor[];
+} {
+  const T = m.tokenizer.maxTokens;
+  const D = m.embeddingDim;
+  const { channels: C, height: H, width: W } = m.image;
+  const emb = {
+    name: 'text_embeddings',
+    shape: [null, T, D],
+    from: 'tokenizer.maxTokens, embeddingDim',
+  };
+  const image = (name: string): ExpectedTensor => ({ name, shape: [null, C, H, W], from: 'image' });
+  return {
+    textEncoder: [{ name: 'input_ids', shape: [null, T], from: 'tokenizer.maxTokens' }, emb],
+    unet: [
+      image('sample'),
+      emb,
+      image(UNET_OUTPUT),
+      ...m.attention.map((a) => ({
+        name: a.output,
+        shape: [null, a.heads, a.resolution[0] * a.resolution[1], T],
+        from: 'attention[].heads, resolution; tokenizer.maxTokens',
+      })),
+    ],
+  };
+}
+
 async function createSession(
   ort: Ort,
   source: PackageSource,
@@ -48,6 +114,7 @@ async function createSession(
   ep: ExecutionProviderChoice,
   inputs: string[],
   outputs: string[],
+  shapes: ExpectedTensor[] = [],
 ): Promise<OrtSession> {
   const where = source.describe(file);
   const bytes = await source.readBytes(file);
@@ -57,7 +124,9 @@ async function createSession(
   try {
     session = await ort.InferenceSession.create(bytes, sessionOptions(ep));
   } catch (e) {
-    throw new ModelLoadError(where, explainOrtFailure(bytes, e));
+    const error = new ModelLoadError(where, explainOrtFailure(bytes, e));
+    error.detail = fullText(e);
+    throw error;
   }
   for (const name of inputs) {
     if (!session.inputNames.includes(name)) {
@@ -84,6 +153,17 @@ async function createSession(
         `graph has no output "${name}" that manifest.json lists; re-export the package`,
       );
     }
+  }
+  const meta = session as unknown as { inputMetadata?: Metadata[]; outputMetadata?: Metadata[] };
+  const mismatch = shapeMismatch(
+    meta.inputMetadata && meta.outputMetadata
+      ? [...meta.inputMetadata, ...meta.outputMetadata]
+      : undefined,
+    shapes,
+  );
+  if (mismatch) {
+    await session.release();
+    throw new ModelLoadError(where, `${mismatch}; re-export the package`);
   }
   return session;
 }
@@ -115,6 +195,7 @@ export async function loadModel(
   const start = performance.now();
   const manifest = await loadManifest(source);
   configureOrt(ort, ep);
+  const shapes = expectedShapes(manifest);
   const textEncoder = await createSession(
     ort,
     source,
@@ -122,6 +203,7 @@ export async function loadModel(
     ep,
     TEXT_ENCODER_IO.inputs,
     TEXT_ENCODER_IO.outputs,
+    shapes.textEncoder,
   );
   let unet: OrtSession;
   const unetFile = unetFileFor(manifest, ep, unetChoice);
@@ -142,6 +224,7 @@ export async function loadModel(
       ep,
       [...UNET_INPUTS, ...control, ...guidance],
       [UNET_OUTPUT, ...attention],
+      shapes.unet,
     );
   } catch (e) {
     await textEncoder.release();

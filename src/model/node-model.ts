@@ -2,6 +2,7 @@
  * Node entry to the engine (CLI, tests, bench): a package directory on disk, onnxruntime-web on WASM
  * (default) or onnxruntime-node's native CPU provider ('cpu', bench only). Never imported by the app.
  */
+import { fileURLToPath } from 'node:url';
 import type { ExecutionProviderChoice } from '../core/record.ts';
 import { ModelLoadError } from '../core/errors.ts';
 import { EngineGenerator } from './engine-generator.ts';
@@ -12,7 +13,11 @@ import { loadModel, type LoadedModel, type UnetChoice } from './load.ts';
 import { importWebOrt, type Ort } from './ort.ts';
 import { oneLine } from './package-source.ts';
 
-export const DEFAULT_MODEL_DIR = 'public/models/scenes';
+/** The shipped package, found from this file (not the working directory), so `wordlight` works
+ * from any directory. */
+export const DEFAULT_MODEL_DIR = fileURLToPath(
+  new URL('../../public/models/scenes', import.meta.url),
+);
 
 export interface NodeModelOptions {
   /** Model package directory (default public/models/scenes). */

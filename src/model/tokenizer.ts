@@ -10,10 +10,14 @@ import type { PromptWord, TokenInfo } from '../core/record.ts';
 import type { TokenizerSpec } from '../core/manifest-types.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 
-/** Normalises and splits text into words, exactly as training does. Emoji, RTL scripts, zero-width
- * characters and markup all end up as separators because they are not [a-z0-9] after NFKC. */
+/** Invisible characters that join rather than separate: zero-width space / (non-)joiner, word
+ * joiner, BOM, soft hyphen. Removed first, so "re\u200bd" is "red", not "re" and "d". */
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+
+/** Normalises and splits text into words, exactly as training does. Emoji, RTL scripts and markup
+ * end up as separators because they are not [a-z0-9] after NFKC; invisible joiners are removed. */
 export function splitWords(text: string): string[] {
-  const normalised = text.normalize('NFKC').toLowerCase();
+  const normalised = text.replace(INVISIBLE, '').normalize('NFKC').toLowerCase();
   return normalised
     .replace(/[^a-z0-9]/g, ' ')
     .split(' ')

@@ -3,17 +3,14 @@
  * what is wrong and how to fix it (InvalidInputError), never a hang or a blank image.
  */
 import type { GenerationSettings } from '../core/settings.ts';
+import { echo, LIMITS, MAX_PROMPT_CHARS } from '../core/limits.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 
-export const LIMITS = {
-  steps: { min: 1, max: 200 },
-  guidance: { min: 0, max: 30 },
-  seed: { min: 0, max: 2 ** 32 - 1 },
-} as const;
+export { LIMITS };
 
 function show(v: unknown): string {
-  if (typeof v === 'string') return `"${v}"`;
+  if (typeof v === 'string') return `"${echo(v)}"`;
   return String(v);
 }
 
@@ -22,6 +19,13 @@ export function validateSettings(s: GenerationSettings): void {
     throw new InvalidInputError(
       'prompt',
       'Prompt is empty: type a few words, e.g. "a red circle on the left".',
+    );
+  }
+  const chars = [...s.prompt].length;
+  if (chars > MAX_PROMPT_CHARS) {
+    throw new InvalidInputError(
+      'prompt',
+      `Prompt is ${chars} characters, over the ${MAX_PROMPT_CHARS} limit (the model reads about 20 words).`,
     );
   }
   const { steps, guidance, seed } = s;
@@ -75,7 +79,7 @@ export function validateTokenized(t: TokenizedPrompt, exampleWords: string[]): v
   if (!t.words.some((w) => w.inVocab)) {
     const unknown = t.unknown
       .slice(0, 5)
-      .map((w) => `"${w}"`)
+      .map((w) => `"${echo(w, 30)}"`)
       .join(', ');
     const more = t.unknown.length > 5 ? ` and ${t.unknown.length - 5} more` : '';
     const examples = exampleWords.slice(0, 6).join(', ');

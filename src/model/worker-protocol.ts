@@ -7,11 +7,12 @@ import type { GenerationRecord, GenerationSettings, StepRecord } from '../core/r
 import * as errors from '../core/errors.ts';
 import type { EpRequest } from './execution-providers.ts';
 import type { LoadedModelInfo } from './generator.ts';
+import type { FetchProgress } from './package-source.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
 
 /** Main thread → worker. */
 export type ToWorker =
-  | { type: 'load'; id: number; modelUrl: string; ep: EpRequest; note?: string }
+  | { type: 'load'; id: number; modelUrl: string; ep: EpRequest; note?: string; stallMs?: number }
   | {
       type: 'generate';
       id: number;
@@ -19,7 +20,10 @@ export type ToWorker =
       /** An edit's source run, attention only (xt, x0 and the final image left out). */
       source?: GenerationRecord;
     }
+  /** Cancels request `id` (a load or a generation), whether running or queued. */
   | { type: 'cancel'; id: number }
+  /** Heartbeat: the worker answers `pong` with the same id as soon as its event loop is free. */
+  | { type: 'ping'; id: number }
   | { type: 'dispose'; id: number };
 
 export interface StepProgress {
@@ -31,6 +35,8 @@ export interface StepProgress {
 /** Worker → main thread. */
 export type FromWorker =
   | { type: 'loaded'; id: number; info: LoadedModelInfo }
+  | { type: 'loadProgress'; id: number; progress: FetchProgress }
+  | { type: 'pong'; id: number }
   /** `header`: the record without steps (steps: [], final: null, complete: false). */
   | { type: 'begin'; id: number; header: GenerationRecord; tokenized: TokenizedPrompt }
   /** `sentAt`: performance.timeOrigin + performance.now() in the worker when posted (bench). */
@@ -47,6 +53,7 @@ export interface SerializedError {
   file?: string;
   reason?: string;
   field?: string;
+  detail?: string;
 }
 
 /** Buffers to transfer with a step message (each attention map has its own buffer). */
@@ -57,7 +64,8 @@ export function stepTransferables(step: StepRecord): ArrayBuffer[] {
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) {
     const out: SerializedError = { name: e.name, message: e.message };
-    const extra = e as Partial<Record<'file' | 'reason' | 'field', unknown>>;
+    const extra = e as Partial<Record<'file' | 'reason' | 'field' | 'detail', unknown>>;
+    if (typeof extra.detail === 'string') out.detail = extra.detail;
     if (typeof extra.file === 'string') out.file = extra.file;
     if (typeof extra.reason === 'string') out.reason = extra.reason;
     if (typeof extra.field === 'string') out.field = extra.field;

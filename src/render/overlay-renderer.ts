@@ -8,29 +8,22 @@
  * keeps the view's size: previews on slow rasterisers draw into a smaller viewport (preview.ts).
  */
 import {
-  DataTexture,
-  FloatType,
   Mesh,
-  NearestFilter,
   OrthographicCamera,
   PlaneGeometry,
-  RedFormat,
-  RGBAFormat,
   Scene,
-  UnsignedByteType,
   WebGLRenderer,
   type ShaderMaterial,
 } from 'three';
 import { createOverlayMaterial, MODE_INDEX } from './overlay-material.ts';
 import {
   DEFAULT_OVERLAY_PARAMS,
-  type ColormapName,
   type ImageInput,
   type MapInput,
   type OverlayParams,
 } from '../core/overlay-types.ts';
-import { colormapLutRgba } from './colormaps.ts';
 import { cornerStretch, FrameCosts } from './preview.ts';
+import { TexturePool } from './textures.ts';
 
 export interface OverlayRendererOptions {
   /** Keep the drawing buffer after compositing so tests can read the canvas back. */
@@ -42,28 +35,6 @@ export interface OverlayRendererOptions {
 /** The full-resolution redraw follows once changes have stopped for this long. */
 const REFINE_DELAY_MS = 150;
 
-function dataTexture(
-  data: Float32Array | Uint8Array,
-  width: number,
-  height: number,
-  red: boolean,
-): DataTexture {
-  const texture = new DataTexture(
-    data,
-    width,
-    height,
-    red ? RedFormat : RGBAFormat,
-    data instanceof Float32Array ? FloatType : UnsignedByteType,
-  );
-  // texelFetch ignores filtering, but float textures must not ask for linear filtering anyway.
-  texture.minFilter = NearestFilter;
-  texture.magFilter = NearestFilter;
-  texture.generateMipmaps = false;
-  texture.flipY = false;
-  texture.needsUpdate = true;
-  return texture;
-}
-
 export class OverlayRenderer {
   readonly renderer: WebGLRenderer;
   readonly #canvas: HTMLCanvasElement;
@@ -71,9 +42,7 @@ export class OverlayRenderer {
   readonly #camera = new OrthographicCamera(-1, 1, 1, -1, 0, 1);
   readonly #material: ShaderMaterial;
   readonly #mesh: Mesh;
-  /** Textures pooled by "slot:w×h"; each owns its buffer. */
-  readonly #pool = new Map<string, DataTexture>();
-  readonly #luts = new Map<ColormapName, DataTexture>();
+  readonly #textures = new TexturePool();
   #params: OverlayParams = { ...DEFAULT_OVERLAY_PARAMS };
   #hasA = false;
   #hasB = false;
@@ -109,39 +78,19 @@ export class OverlayRenderer {
       powerPreference: 'high-performance',
     });
     this.renderer.autoClear = false;
-    const blank = this.#texture('image', 1, 1, false);
-    const blankMap = this.#texture('a', 1, 1, true);
-    const blankMapB = this.#texture('b', 1, 1, true);
+    const blank = this.#textures.texture('image', 1, 1, false);
+    const blankMap = this.#textures.texture('a', 1, 1, true);
+    const blankMapB = this.#textures.texture('b', 1, 1, true);
     this.#material = createOverlayMaterial({
       image: blank,
       mapA: blankMap,
       mapB: blankMapB,
-      colormap: this.#lut(this.#params.colormap),
+      colormap: this.#textures.lut(this.#params.colormap),
     });
     this.#mesh = new Mesh(new PlaneGeometry(2, 2), this.#material);
     this.#mesh.frustumCulled = false;
     this.#scene.add(this.#mesh);
     this.#applyParams();
-  }
-
-  #texture(slot: string, width: number, height: number, red: boolean): DataTexture {
-    const key = `${slot}:${width}x${height}`;
-    let texture = this.#pool.get(key);
-    if (!texture) {
-      const data = new Float32Array(width * height * (red ? 1 : 4));
-      texture = dataTexture(data, width, height, red);
-      this.#pool.set(key, texture);
-    }
-    return texture;
-  }
-
-  #lut(name: ColormapName): DataTexture {
-    let texture = this.#luts.get(name);
-    if (!texture) {
-      texture = dataTexture(colormapLutRgba(name), 256, 1, false);
-      this.#luts.set(name, texture);
-    }
-    return texture;
   }
 
   #uniform<T>(name: string): { value: T } {
@@ -154,7 +103,7 @@ export class OverlayRenderer {
   setImage(image: ImageInput | null): void {
     if (!image) return;
     const { data, channels, height, width, range } = image;
-    const texture = this.#texture('image', width, height, false);
+    const texture = this.#textures.texture('image', width, height, false);
     const out = texture.image.data as Float32Array;
     const plane = width * height;
     for (let i = 0; i < plane; i++) {
@@ -185,7 +134,7 @@ export class OverlayRenderer {
 
   #setMap(slot: 'a' | 'b', map: MapInput | null): boolean {
     if (!map) return false;
-    const texture = this.#texture(slot, map.width, map.height, true);
+    const texture = this.#textures.texture(slot, map.width, map.height, true);
     const n = map.width * map.height;
     // Exact-length maps (the usual case) are copied without even a subarray view.
     (texture.image.data as Float32Array).set(
@@ -219,7 +168,7 @@ export class OverlayRenderer {
     this.#uniform('uAbsolute').value = p.normalize === 'absolute';
     this.#uniform('uOpacity').value = p.opacity;
     this.#uniform('uTau').value = p.tau;
-    this.#uniform('uColormap').value = this.#lut(p.colormap);
+    this.#uniform('uColormap').value = this.#textures.lut(p.colormap);
     this.#applyMode();
   }
 
@@ -366,8 +315,7 @@ export class OverlayRenderer {
   dispose(): void {
     this.#disposed = true;
     if (this.#refineTimer !== null) clearTimeout(this.#refineTimer);
-    for (const t of this.#pool.values()) t.dispose();
-    for (const t of this.#luts.values()) t.dispose();
+    this.#textures.dispose();
     this.#mesh.geometry.dispose();
     this.#material.dispose();
     this.renderer.dispose();

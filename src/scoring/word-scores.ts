@@ -5,7 +5,7 @@
  * from the final image by colour (segment.ts). A word whose object's colour is not found, or whose
  * phrase names no colour, gets null.
  */
-import { aggregateAttention } from '../attention/aggregate.ts';
+import { wordMaps } from '../attention/word-maps.ts';
 import type { GenerationRecord, PromptWord } from '../core/record.ts';
 import { fromModelRange } from './image.ts';
 import { heatmapIoU, TAU } from './iou.ts';
@@ -52,7 +52,7 @@ export function scoreWords(
   if (words.length === 0) return [];
   const { width, height } = record.image;
   const objects = options.objects ?? recordObjects(record);
-  const maps = aggregateAttention(record, {
+  const maps = wordMaps(record, {
     tokenPositions: words.map((w) => w.tokenPosition),
     steps: { kind: 'all' },
     layers: options.layers,

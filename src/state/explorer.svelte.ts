@@ -21,7 +21,13 @@ import { SettingsState } from './settings.svelte.ts';
 import { WordScoreState, type ScoreClient } from './scores.svelte.ts';
 import { stepSeries, type StepSeries } from './step-series.ts';
 import { scaledMaps, wordStats, type WordStats } from './word-scale.ts';
-import { parseHash, serializeHash, type HashState } from './url-hash.ts';
+import {
+  checkModelFields,
+  parseHashReport,
+  serializeHash,
+  type DroppedField,
+  type HashState,
+} from './url-hash.ts';
 
 export interface Chip {
   position: number;
@@ -267,6 +273,14 @@ export class Explorer {
 
   /** Fields the URL set (a restored step keeps the view from following the live run). */
   #fromUrl: Partial<HashState> = {};
+  /** Fields of the last link that could not be used, with the reason (the link notice). */
+  #dropped = $state.raw<DroppedField[]>([]);
+  get droppedFields(): readonly DroppedField[] {
+    return this.#dropped;
+  }
+  dismissDropped(): void {
+    this.#dropped = [];
+  }
   #modelReady: Promise<boolean> | null = null;
 
   /** Loads the model once (again after a failure) and applies its defaults on first success. */
@@ -276,6 +290,7 @@ export class Explorer {
     this.#modelReady = this.generation.load().then((info) => {
       if (!info) return false;
       this.settings.applyDefaults(info.manifest.defaults);
+      this.#checkLinkAgainstModel();
       return true;
     });
     return this.#modelReady;
@@ -299,7 +314,8 @@ export class Explorer {
 
   /** Applies a URL hash; returns true when it named a prompt (the app then generates it). */
   applyHash(hash: string): boolean {
-    const h = parseHash(hash);
+    const { state: h, dropped } = parseHashReport(hash);
+    this.#dropped = dropped;
     this.#fromUrl = { ...this.#fromUrl, ...h };
     const s = this.settings;
     if (h.prompt !== undefined) s.prompt = h.prompt;
@@ -327,7 +343,28 @@ export class Explorer {
       // A restored step is the user's choice: do not jump to the newest step while generating.
       this.selection.followLive = false;
     }
+    if (this.generation.modelStatus === 'ready') this.#checkLinkAgainstModel();
     return h.prompt !== undefined && h.prompt.trim() !== '';
+  }
+
+  /** A linked layer or head this model lacks falls back to all, and the link notice says why. */
+  #checkLinkAgainstModel(): void {
+    const manifest = this.generation.model?.manifest;
+    if (!manifest?.attention) return;
+    const { layer, head } = this.selection;
+    const wrong = checkModelFields(
+      { layer, head },
+      { name: manifest.name, layers: manifest.attention },
+    );
+    if (wrong.length === 0) return;
+    for (const d of wrong) {
+      if (d.field === 'layer') this.selection.layer = 'all';
+      if (d.field === 'head') this.selection.head = 'all';
+    }
+    this.#dropped = [
+      ...this.#dropped.filter((d) => !wrong.some((w) => w.field === d.field)),
+      ...wrong,
+    ];
   }
 
   /** The shareable state; the prompt and numbers are those of the result on screen, if any. */

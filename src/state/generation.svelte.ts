@@ -18,6 +18,14 @@ export type ModelStatus = 'idle' | 'loading' | 'ready' | 'failed';
 export interface LoadFailure {
   file: string;
   reason: string;
+  /** The runtime's full message, when it said more than the reason (details view). */
+  detail?: string;
+}
+
+export interface LoadProgress {
+  file: string;
+  loaded: number;
+  total: number;
 }
 
 export interface Progress {
@@ -29,10 +37,17 @@ export interface Progress {
 export interface RunNotice {
   kind: 'cancelled' | 'error';
   message: string;
+  detail?: string;
 }
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The full text behind a one-line error, if it has one that says more. */
+function errorDetail(e: unknown): { detail?: string } {
+  const detail = (e as { detail?: unknown } | null)?.detail;
+  return typeof detail === 'string' && detail.length > 0 ? { detail } : {};
 }
 
 export class GenerationState {
@@ -44,6 +59,8 @@ export class GenerationState {
   #running = $state(false);
   #progress = $state.raw<Progress>({ done: 0, total: 0, msPerStep: 0 });
   #notice = $state.raw<RunNotice | null>(null);
+  #loadProgress = $state.raw<LoadProgress | null>(null);
+  #loadController: AbortController | null = null;
   /** The last complete record: what comes back after a cancel or an error. */
   #lastComplete: GenerationRecord | null = null;
   /** Bumped per run so callbacks of a superseded run are ignored. */
@@ -73,6 +90,14 @@ export class GenerationState {
   get progress(): Progress {
     return this.#progress;
   }
+  /** Bytes of the model file downloading now (null when not loading or not known yet). */
+  get loadProgress(): LoadProgress | null {
+    return this.#loadProgress;
+  }
+  /** Stops a model download in progress; the load then fails with a Retry. */
+  cancelLoad(): void {
+    this.#loadController?.abort();
+  }
   get notice(): RunNotice | null {
     return this.#notice;
   }
@@ -98,18 +123,26 @@ export class GenerationState {
   async load(): Promise<LoadedModelInfo | null> {
     this.#modelStatus = 'loading';
     this.#loadFailure = null;
+    this.#loadProgress = null;
+    const controller = new AbortController();
+    this.#loadController = controller;
     try {
-      const info = await this.#generator.load();
+      const info = await this.#generator.load({
+        signal: controller.signal,
+        onProgress: (p) => (this.#loadProgress = { ...p }),
+      });
       this.#model = info;
       this.#modelStatus = 'ready';
       return info;
     } catch (e) {
       this.#loadFailure =
         e instanceof ModelLoadError
-          ? { file: e.file, reason: e.reason }
+          ? { file: e.file, reason: e.reason, ...errorDetail(e) }
           : { file: 'model package', reason: errorMessage(e) };
       this.#modelStatus = 'failed';
       return null;
+    } finally {
+      if (this.#loadController === controller) this.#loadController = null;
     }
   }
 
@@ -154,7 +187,7 @@ export class GenerationState {
       const cancelled = e instanceof GenerationCancelledError;
       this.#notice = cancelled
         ? { kind: 'cancelled', message: 'Generation cancelled' }
-        : { kind: 'error', message: errorMessage(e) };
+        : { kind: 'error', message: errorMessage(e), ...errorDetail(e) };
       // Keep the previous complete result explorable; with none, keep the partial steps.
       const partial = cancelled ? e.partial : this.#record;
       this.#record = this.#lastComplete ?? (partial && partial.steps.length > 0 ? partial : null);

@@ -2,7 +2,8 @@
  * The word-map cache behind hover and scrub. A hover only picks an entry out of the maps already
  * computed for the current (step, layers, heads, this-step | cumulative) selection; a scrub picks
  * another step's entry, computed ahead of time in idle slices. Computing goes through a
- * `MapComputer` (src/attention/ aggregation in the app, a fake in unit tests).
+ * `MapComputer` (state/word-maps.ts over the word-map engine in the app, a counting fake in unit
+ * tests).
  *
  * Entries hang off the StepRecord object (WeakMap), so a new generation starts empty and old
  * generations are garbage-collected with their records.

@@ -5,6 +5,7 @@
  * out-of-range numbers.
  */
 import type { GenerationSettings } from '../core/settings.ts';
+import { clampLimited, LIMITS, MAX_PROMPT_CHARS } from '../core/limits.ts';
 import { WEIGHT_RANGE } from '../model/control.ts';
 import {
   DEFAULT_OVERLAY_PARAMS,
@@ -15,13 +16,10 @@ import {
   type OverlayParams,
 } from '../core/overlay-types.ts';
 
-export const LIMITS = {
-  steps: { min: 1, max: 100 },
-  guidance: { min: 0, max: 20 },
-  seed: { min: 0, max: 2 ** 31 - 1 },
-  opacity: { min: 0, max: 1 },
-  tau: { min: 0, max: 1 },
-} as const;
+export { LIMITS };
+
+/** The generation fields a person types into; `input` clamps them and says so. */
+export type NumberField = 'seed' | 'steps' | 'guidance';
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
@@ -40,6 +38,8 @@ export class SettingsState {
   #tau = $state(DEFAULT_OVERLAY_PARAMS.tau);
   #smooth = $state(DEFAULT_OVERLAY_PARAMS.smooth);
   #showSpecial = $state(false);
+  /** Per field: why the value on screen differs from the one typed (null: used as typed). */
+  #notes = $state<Record<NumberField, string | null>>({ seed: null, steps: null, guidance: null });
   /** Per-word attention weights (word → ×0…×3); ×1 entries are dropped. */
   #weights = $state.raw<Record<string, number>>({});
   /** Generation fields set since construction (by the URL or the user), not by model defaults. */
@@ -51,12 +51,15 @@ export class SettingsState {
     return this.#prompt;
   }
   set prompt(v: string) {
-    this.#prompt = v;
+    this.#prompt =
+      [...v].length > MAX_PROMPT_CHARS ? [...v].slice(0, MAX_PROMPT_CHARS).join('') : v;
   }
   get seed(): number {
     return this.#seed;
   }
   set seed(v: number) {
+    // A value set from elsewhere (a link, shuffle, the app) makes an earlier clamp note stale.
+    if (this.#notes.seed !== null) this.#notes = { ...this.#notes, seed: null };
     if (Number.isFinite(v)) this.#touched.seed = this.#known.seed = true;
     if (Number.isFinite(v)) this.#seed = clamp(Math.round(v), LIMITS.seed.min, LIMITS.seed.max);
   }
@@ -64,6 +67,8 @@ export class SettingsState {
     return this.#steps;
   }
   set steps(v: number) {
+    // A value set from elsewhere (a link, shuffle, the app) makes an earlier clamp note stale.
+    if (this.#notes.steps !== null) this.#notes = { ...this.#notes, steps: null };
     if (Number.isFinite(v)) this.#touched.steps = this.#known.steps = true;
     if (Number.isFinite(v)) this.#steps = clamp(Math.round(v), LIMITS.steps.min, LIMITS.steps.max);
   }
@@ -71,6 +76,8 @@ export class SettingsState {
     return this.#guidance;
   }
   set guidance(v: number) {
+    // A value set from elsewhere (a link, shuffle, the app) makes an earlier clamp note stale.
+    if (this.#notes.guidance !== null) this.#notes = { ...this.#notes, guidance: null };
     if (Number.isFinite(v)) this.#touched.guidance = this.#known.guidance = true;
     if (Number.isFinite(v)) this.#guidance = clamp(v, LIMITS.guidance.min, LIMITS.guidance.max);
   }
@@ -142,9 +149,24 @@ export class SettingsState {
     this.#weights = f === 1 ? rest : { ...rest, [word]: f };
   }
 
-  /** New random seed (the shuffle button). */
+  /** New random seed (the shuffle button), any of the 2³² seeds. */
   shuffleSeed(random: () => number = Math.random): void {
-    this.seed = Math.floor(random() * LIMITS.seed.max);
+    this.seed = Math.floor(random() * (LIMITS.seed.max + 1));
+    this.#notes = { ...this.#notes, seed: null };
+  }
+
+  /**
+   * A value typed into a field (NaN for text that is not a number): the field then shows the value
+   * that will run, and `notes[field]` says why it differs from what was typed.
+   */
+  input(field: NumberField, v: number): void {
+    const c = clampLimited(v, LIMITS[field], this[field]);
+    this[field] = c.value;
+    this.#notes = { ...this.#notes, [field]: c.note };
+  }
+
+  get notes(): Readonly<Record<NumberField, string | null>> {
+    return this.#notes;
   }
 
   /**

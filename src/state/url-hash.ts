@@ -1,16 +1,23 @@
 /**
  * The shareable state in the URL hash, as `#key=value&…` (URLSearchParams syntax).
  *
- * Parsing is field by field: a missing, malformed or out-of-range field is dropped (the app keeps
- * its default) and never affects the others, so a hand-edited or truncated link still opens.
+ * One table, HASH_FIELDS, says for every field its key, how to read it and how to write it. To add
+ * a field: a property in HashState and one entry in HASH_FIELDS (TypeScript insists on both); the
+ * parser, the serialiser, the round-trip property test and the "dropped" notice pick it up.
+ *
+ * Parsing is field by field: a missing field is absent; a malformed or out-of-range one is dropped
+ * with a reason (shown to the user) and never affects the others, so a hand-edited or truncated link
+ * still opens. Numeric ranges come from core/limits.ts, the same table as the fields and the CLI,
+ * so every value the app or the CLI can produce round-trips. Whether a layer or head exists depends
+ * on the model: the explorer checks those once the model is loaded (checkModelFields).
  */
+import { echo, LIMITS, MAX_PROMPT_CHARS, parseLimited, type NumberLimit } from '../core/limits.ts';
 import {
   COLORMAP_NAMES,
   OVERLAY_MODES,
   type ColormapName,
   type OverlayMode,
 } from '../core/overlay-types.ts';
-import { LIMITS } from './settings.svelte.ts';
 import { MAX_PINNED, type HeadChoice, type LayerChoice } from './selection.svelte.ts';
 
 export interface HashState {
@@ -27,136 +34,212 @@ export interface HashState {
   mode: OverlayMode;
   /** Per-word attention weights, `wt=red:2,blue:0.5` (absent = all ×1). */
   weights?: Record<string, number>;
-  /** An edit of the result on screen: the edited prompt and the injection fraction. */
+  /** An edit of the result on screen: the edited prompt (`e`) and the injection fraction (`inj`). */
   edit?: { prompt: string; inject: number };
   /** Compare two seeds of one prompt: the other seed. */
   seed2?: number;
 }
 
-const KEYS: Record<keyof HashState, string> = {
-  prompt: 'p',
-  seed: 'seed',
-  steps: 'steps',
-  guidance: 'g',
-  words: 'w',
-  step: 's',
-  layer: 'layer',
-  head: 'head',
-  colormap: 'cmap',
-  mode: 'mode',
-  weights: 'wt',
-  edit: 'e',
-  seed2: 'seed2',
-};
+export type FieldResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface HashField<T> {
+  /** The key in the hash. */
+  key: string;
+  /** Reads the field's text (`params` for a companion key); a reason when it cannot be used. */
+  parse(text: string, params: URLSearchParams): FieldResult<T>;
+  /** The text to write, or null to leave the field out of the link. */
+  format(value: T): string | null;
+  /** Companion keys written after the main one (e.g. an edit's injection fraction). */
+  extra?(value: T): [string, string][];
+}
+
+/** A field dropped from a link, for the notice: which, the text it had, and why. */
+export interface DroppedField {
+  field: keyof HashState;
+  key: string;
+  reason: string;
+}
+
+export interface ParsedHash {
+  state: Partial<HashState>;
+  dropped: DroppedField[];
+}
+
+const ok = <T>(value: T): FieldResult<T> => ({ ok: true, value });
+const bad = <T>(reason: string): FieldResult<T> => ({ ok: false, reason });
+
+function limited(limit: NumberLimit): HashField<number>['parse'] {
+  return (text) => parseLimited(text, limit);
+}
+
+function oneOf<T extends string>(options: readonly T[], what: string): HashField<T>['parse'] {
+  return (text) =>
+    options.find((o) => o === text) !== undefined
+      ? ok(text as T)
+      : bad(`unknown ${what} "${echo(text, 24)}" (use ${options.join(', ')})`);
+}
+
+const INJECT_LIMIT: NumberLimit = { label: 'Injection', min: 0, max: 1, integer: false };
+const STEP_LIMIT: NumberLimit = { label: 'Step', min: 0, max: LIMITS.steps.max - 1, integer: true };
+const WORD_LIMIT: NumberLimit = { label: 'Word position', min: 0, max: 10_000, integer: true };
+
 const INJECT_KEY = 'inj';
+const WEIGHT = /^([a-z0-9]{1,40}):(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)$/;
 
-const MAX_PROMPT_CHARS = 500;
+export const HASH_FIELDS: { [K in keyof HashState]-?: HashField<NonNullable<HashState[K]>> } = {
+  prompt: {
+    key: 'p',
+    parse: (text) =>
+      [...text].length <= MAX_PROMPT_CHARS
+        ? ok(text)
+        : bad(`the prompt is ${[...text].length} characters, over the ${MAX_PROMPT_CHARS} limit`),
+    format: (v) => v,
+  },
+  seed: { key: 'seed', parse: limited(LIMITS.seed), format: String },
+  steps: { key: 'steps', parse: limited(LIMITS.steps), format: String },
+  guidance: { key: 'g', parse: limited(LIMITS.guidance), format: String },
+  words: {
+    key: 'w',
+    parse: (text) => {
+      const list = text.split(',').map((w) => parseLimited(w, WORD_LIMIT));
+      // The list is one field: a single bad entry drops the whole list rather than guessing.
+      const wrong = list.find((w) => !w.ok);
+      if (wrong && !wrong.ok) return bad(`${wrong.reason}`);
+      const values = list.map((w) => (w.ok ? w.value : 0));
+      return ok([...new Set(values)].slice(-MAX_PINNED));
+    },
+    format: (v) => (v.length > 0 ? v.join(',') : null),
+  },
+  step: { key: 's', parse: limited(STEP_LIMIT), format: String },
+  layer: {
+    key: 'layer',
+    parse: (text) =>
+      text === 'all' || /^[A-Za-z0-9_.-]{1,64}$/.test(text)
+        ? ok(text)
+        : bad(`"${echo(text, 24)}" is not a layer name`),
+    format: (v) => v,
+  },
+  head: {
+    key: 'head',
+    parse: (text) => {
+      if (text === 'all') return ok('all');
+      const h = parseLimited(text, { label: 'Head', min: 0, max: 255, integer: true });
+      return h.ok ? ok(h.value) : bad(h.reason);
+    },
+    format: String,
+  },
+  colormap: { key: 'cmap', parse: oneOf(COLORMAP_NAMES, 'colormap'), format: (v) => v },
+  mode: { key: 'mode', parse: oneOf(OVERLAY_MODES, 'overlay mode'), format: (v) => v },
+  weights: {
+    key: 'wt',
+    parse: (text) => {
+      const out: Record<string, number> = {};
+      for (const part of text.split(',')) {
+        const m = WEIGHT.exec(part.trim());
+        if (!m) return bad(`"${echo(part, 24)}" is not word:factor`);
+        out[m[1] as string] = Number(m[2]);
+      }
+      return ok(out);
+    },
+    format: (v) => {
+      const entries = Object.entries(v);
+      return entries.length > 0 ? entries.map(([w, f]) => `${w}:${f}`).join(',') : null;
+    },
+  },
+  edit: {
+    key: 'e',
+    parse: (text, params) => {
+      if (text.trim() === '') return bad('the edited prompt is empty');
+      if ([...text].length > MAX_PROMPT_CHARS)
+        return bad(`the edited prompt is over the ${MAX_PROMPT_CHARS}-character limit`);
+      const inj = params.get(INJECT_KEY);
+      const inject = inj === null ? undefined : parseLimited(inj, INJECT_LIMIT);
+      return ok({ prompt: text, inject: inject?.ok ? inject.value : 0 });
+    },
+    format: (v) => v.prompt,
+    extra: (v) => [[INJECT_KEY, String(v.inject)]],
+  },
+  seed2: { key: 'seed2', parse: limited(LIMITS.seed), format: String },
+};
 
-function int(text: string | null, lo: number, hi: number): number | undefined {
-  if (text === null || !/^-?\d+$/.test(text.trim())) return undefined;
-  const v = Number(text);
-  return Number.isSafeInteger(v) && v >= lo && v <= hi ? v : undefined;
-}
+const FIELD_NAMES = Object.keys(HASH_FIELDS) as (keyof HashState)[];
 
-function float(text: string | null, lo: number, hi: number): number | undefined {
-  if (text === null || text.trim() === '') return undefined;
-  const v = Number(text);
-  return Number.isFinite(v) && v >= lo && v <= hi ? v : undefined;
-}
-
-function oneOf<T extends string>(text: string | null, options: readonly T[]): T | undefined {
-  return options.find((o) => o === text);
-}
-
-/** Parses a location hash ("#p=…" or "p=…"); returns only the fields that are valid. */
-export function parseHash(hash: string): Partial<HashState> {
+/** Parses a location hash ("#p=…" or "p=…"): the usable fields, and the dropped ones with reasons. */
+export function parseHashReport(hash: string): ParsedHash {
   let params: URLSearchParams;
   try {
     params = new URLSearchParams(hash.replace(/^#/, ''));
   } catch {
-    return {};
+    return { state: {}, dropped: [] };
   }
-  const get = (k: keyof HashState): string | null => params.get(KEYS[k]);
-  const out: Partial<HashState> = {};
-
-  const prompt = get('prompt');
-  if (prompt !== null && prompt.length <= MAX_PROMPT_CHARS) out.prompt = prompt;
-  const seed = int(get('seed'), LIMITS.seed.min, LIMITS.seed.max);
-  if (seed !== undefined) out.seed = seed;
-  const steps = int(get('steps'), LIMITS.steps.min, LIMITS.steps.max);
-  if (steps !== undefined) out.steps = steps;
-  const guidance = float(get('guidance'), LIMITS.guidance.min, LIMITS.guidance.max);
-  if (guidance !== undefined) out.guidance = guidance;
-
-  const words = get('words');
-  if (words !== null && words !== '') {
-    const list = words.split(',').map((w) => int(w, 0, 10_000));
-    // The list is one field: a single bad entry drops the whole list rather than guessing.
-    if (list.every((w) => w !== undefined)) out.words = [...new Set(list)].slice(-MAX_PINNED);
+  const state: Record<string, unknown> = {};
+  const dropped: DroppedField[] = [];
+  for (const field of FIELD_NAMES) {
+    const spec = HASH_FIELDS[field] as HashField<unknown>;
+    const text = params.get(spec.key);
+    if (text === null) continue;
+    const r = spec.parse(text, params);
+    if (r.ok) state[field] = r.value;
+    else dropped.push({ field, key: spec.key, reason: r.reason });
   }
-  const step = int(get('step'), 0, LIMITS.steps.max - 1);
-  if (step !== undefined) out.step = step;
-
-  const layer = get('layer');
-  if (layer !== null && (layer === 'all' || /^[A-Za-z0-9_.-]{1,64}$/.test(layer))) {
-    out.layer = layer;
-  }
-  const head = get('head');
-  if (head === 'all') out.head = 'all';
-  else {
-    const h = int(head, 0, 255);
-    if (h !== undefined) out.head = h;
-  }
-  const colormap = oneOf(get('colormap'), COLORMAP_NAMES);
-  if (colormap) out.colormap = colormap;
-  const mode = oneOf(get('mode'), OVERLAY_MODES);
-  if (mode) out.mode = mode;
-  const weights = parseWeights(get('weights'));
-  if (weights) out.weights = weights;
-  const edit = get('edit');
-  if (edit !== null && edit.trim() !== '' && edit.length <= MAX_PROMPT_CHARS) {
-    out.edit = { prompt: edit, inject: float(params.get(INJECT_KEY), 0, 1) ?? 0 };
-  }
-  const seed2 = int(get('seed2'), LIMITS.seed.min, LIMITS.seed.max);
-  if (seed2 !== undefined) out.seed2 = seed2;
-  return out;
+  return { state: state as Partial<HashState>, dropped };
 }
 
-/**
- * `red:2,blue:0.5` → { red: 2, blue: 0.5 }. Kept as written, out-of-range factors and words that
- * are not in the prompt included: the engine refuses those with a message naming them, rather than
- * the link silently opening something else. A malformed list (no colon, not a number) is dropped.
- */
-function parseWeights(text: string | null): Record<string, number> | undefined {
-  if (text === null || text === '') return undefined;
-  const out: Record<string, number> = {};
-  for (const part of text.split(',')) {
-    const m = /^([a-z0-9]{1,40}):(-?\d+(?:\.\d+)?)$/.exec(part.trim());
-    if (!m) return undefined;
-    out[m[1] as string] = Number(m[2]);
-  }
-  return out;
+/** Parses a location hash; returns only the fields that are valid. */
+export function parseHash(hash: string): Partial<HashState> {
+  return parseHashReport(hash).state;
 }
 
 /** Serialises the full state (stable key order, so equal states give equal links). */
 export function serializeHash(state: HashState): string {
   const params = new URLSearchParams();
-  params.set(KEYS.prompt, state.prompt);
-  params.set(KEYS.seed, String(state.seed));
-  params.set(KEYS.steps, String(state.steps));
-  params.set(KEYS.guidance, String(state.guidance));
-  if (state.words.length > 0) params.set(KEYS.words, state.words.join(','));
-  params.set(KEYS.step, String(state.step));
-  params.set(KEYS.layer, state.layer);
-  params.set(KEYS.head, String(state.head));
-  params.set(KEYS.colormap, state.colormap);
-  params.set(KEYS.mode, state.mode);
-  const weights = Object.entries(state.weights ?? {});
-  if (weights.length > 0) params.set(KEYS.weights, weights.map(([w, f]) => `${w}:${f}`).join(','));
-  if (state.edit) {
-    params.set(KEYS.edit, state.edit.prompt);
-    params.set(INJECT_KEY, String(state.edit.inject));
+  for (const field of FIELD_NAMES) {
+    const spec = HASH_FIELDS[field] as HashField<unknown>;
+    const value = state[field];
+    if (value === undefined) continue;
+    const text = spec.format(value);
+    if (text === null) continue;
+    params.set(spec.key, text);
+    for (const [k, v] of spec.extra?.(value) ?? []) params.set(k, v);
   }
-  if (state.seed2 !== undefined) params.set(KEYS.seed2, String(state.seed2));
   return `#${params.toString()}`;
+}
+
+/** The model's layers and heads per layer, for the checks a parser cannot make alone. */
+export interface ModelLayers {
+  name: string;
+  layers: { output: string; heads: number }[];
+}
+
+/**
+ * Checks a link's layer and head against the loaded model: an unknown layer or a head the chosen
+ * layers do not have is dropped with a reason (the view then shows all layers / all heads under a
+ * legend that says so), never shown under a wrong legend.
+ */
+export function checkModelFields(
+  state: Pick<Partial<HashState>, 'layer' | 'head'>,
+  model: ModelLayers,
+): DroppedField[] {
+  const dropped: DroppedField[] = [];
+  const { layer, head } = state;
+  const layers =
+    layer === undefined || layer === 'all'
+      ? model.layers
+      : model.layers.filter((l) => l.output === layer);
+  if (layer !== undefined && layer !== 'all' && layers.length === 0) {
+    dropped.push({
+      field: 'layer',
+      key: HASH_FIELDS.layer.key,
+      reason: `model ${model.name} has no layer "${echo(layer, 24)}" (it has ${model.layers.map((l) => l.output).join(', ')})`,
+    });
+  }
+  const heads = Math.min(...(layers.length ? layers : model.layers).map((l) => l.heads));
+  if (typeof head === 'number' && head >= heads) {
+    dropped.push({
+      field: 'head',
+      key: HASH_FIELDS.head.key,
+      reason: `head ${head + 1} does not exist: ${layers.length === 1 ? 'that layer has' : 'the layers have'} ${heads} heads`,
+    });
+  }
+  return dropped;
 }

@@ -12,25 +12,9 @@
  * or, for a whole test file or describe block, `const session = useBrowserSession(config)`.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createServer, type InlineConfig, type ViteDevServer } from 'vite';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Headless Chromium with WebGPU on SwiftShader (a fallback adapter) and nothing phoning home. */
-export const CHROMIUM_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-  '--enable-features=Vulkan',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import { launchChromium } from '../../src/cli/chromium.ts';
 
 export interface ServerHandle {
   /** Base URL with a trailing slash, e.g. http://127.0.0.1:41234/ */
@@ -90,12 +74,7 @@ export async function launchBrowser(
   origin: string,
   options: LaunchOptions = {},
 ): Promise<BrowserHandle> {
-  // chromium.launch always starts from a fresh temporary user-data-dir (and deletes it on close);
-  // Playwright refuses an explicit --user-data-dir here.
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_FLAGS, ...(options.args ?? [])],
-  });
+  const browser = await launchChromium(options.args);
   const context = await browser.newContext();
   const errors: string[] = [];
   const blocked: string[] = [];
@@ -136,12 +115,6 @@ export async function launchBrowser(
 
 /** A same-origin, cross-origin-isolated blank page for `page.evaluate(() => import('/src/…'))`. */
 export const BLANK_PAGE = 'test/browser/pages/blank.html';
-
-// Names the first browser tests used (ui-launch.ts), so they can switch with an import change.
-export const startViteServer = startServer;
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
-}
 
 /**
  * Starts a server and a Chromium confined to its origin before the enclosing file or describe block

@@ -59,7 +59,7 @@ describe('WorkerGenerator in Chromium', () => {
     expect(r.aggregate.resolution).toEqual([16, 16]);
     expect(r.aggregate.length).toBe(256);
     console.log(
-      `aggregateAttention in Chromium (one word, one step, 16x16): ${r.aggregate.ms.toFixed(2)} ms (first call)`,
+      `wordMaps in Chromium (one word, one step, 16x16): ${r.aggregate.ms.toFixed(2)} ms (first call)`,
     );
   });
 

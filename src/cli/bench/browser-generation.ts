@@ -15,8 +15,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { launchChromium } from '../chromium.ts';
 import type { GenerationSettings } from '../../core/record.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
 import { clickToFinalFrame, INSTRUMENT, type PageRun } from './browser-page.ts';
@@ -29,18 +30,6 @@ const REPS = 5;
 const WARMUP = 1;
 const COLD_LOADS = 2;
 const CACHED_LOADS = 3;
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
 /** Opens the app without a prompt (nothing generates) and returns ms from navigation to model ready. */
 async function loadApp(page: Page, url: string): Promise<number> {
   await page.goto(`${url}?ep=wasm`);
@@ -94,7 +83,7 @@ export async function benchBrowserGeneration(dir = DEFAULT_MODEL_DIR): Promise<B
     });
     const url = server.resolvedUrls?.local[0];
     if (!url) throw new Error('vite preview did not report a local URL');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+    browser = await launchChromium();
 
     const cold: number[] = [];
     const downloads: Record<string, number> = {};

@@ -4,9 +4,8 @@
  * LZW encode. The generation itself is done once, untimed. Target ≤ 1 s (median).
  */
 import type { GenerationRecord } from '../../core/record.ts';
-import { tfReady } from '../../attention/tf.ts';
 import { createCpuFrameRenderer, type FrameRenderer } from '../../export/frame-renderer.ts';
-import { recordMapSource } from '../../export/map-source.ts';
+import { wordMapSeries } from '../../attention/series.ts';
 import { runExport } from '../../export/run.ts';
 import { createNodeGenerator } from '../../model/node-model.ts';
 import { DEFAULT_OVERLAY_PARAMS } from '../../core/overlay-types.ts';
@@ -34,7 +33,6 @@ async function generateOnce(): Promise<GenerationRecord> {
 }
 
 export async function benchGifExport(): Promise<BenchRow[]> {
-  await tfReady;
   const record = await generateOnce();
   const word =
     record.words.find((w) => w.word === 'red') ??
@@ -60,7 +58,7 @@ export async function benchGifExport(): Promise<BenchRow[]> {
         format: 'gif',
         animation: {
           record,
-          maps: recordMapSource(record, { positions: [word.tokenPosition] }),
+          maps: wordMapSeries(record, { positions: [word.tokenPosition] }),
           size: SIZE,
           fps: 8,
           layout: 'overlay',

@@ -7,12 +7,13 @@
  * 1×1 readPixels, which waits for the frame's commands to complete. Measured inside the page with
  * performance.now(), so the DevTools protocol's round trips are not counted.
  *
- * Setup: Vite dev server + Chromium (same flags as the browser tests), a short generation on WASM
+ * Setup: Vite dev server + Chromium (src/cli/chromium.ts, as the browser tests), a short generation on WASM
  * (the smoke or trained model in public/models/scenes), maps for every step warmed first — a scrub
  * is measured on the cache, as it runs in the app once the idle prefetch has filled it.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { launchChromium } from '../chromium.ts';
 import { p95, median } from './stats.ts';
 import type { BenchRow } from './types.ts';
 
@@ -23,19 +24,6 @@ const WARMUP = 15;
 const GAP_MS = 300;
 const PROMPT = 'a red circle on the left and a blue square on the right';
 const STEPS = 8;
-
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 interface PageTimings {
   hover: number[];
@@ -250,7 +238,7 @@ export async function benchHoverLatency(): Promise<BenchRow[]> {
     await server.listen();
     const url = server.resolvedUrls?.local[0];
     if (!url) throw new Error('Vite did not report a local URL');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+    browser = await launchChromium();
     const page = await browser.newPage({
       viewport: { width: 1280, height: 1000 },
       deviceScaleFactor: 1,

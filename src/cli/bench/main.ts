@@ -5,7 +5,7 @@
  *   - a full guided generation with full capture through the real engine on WASM 2 threads;
  *   - capture overhead (all attention outputs fetched vs model_output only);
  *   - record bytes; per-op profile of a step (WASM vs native) to say what dominates;
- *   - rows from the UI's hover-latency and the exporter's GIF benches when those files exist.
+ *   - hover and scrub latency in headless Chromium, and a GIF export (hooks.ts).
  * Prints a table and writes bench/results.json (keys documented in bench/README.md).
  * Options: --model DIR (default public/models/scenes), --out FILE, --quick (few reps, a smoke run).
  */

@@ -2,7 +2,7 @@
  * Verdicts and word-map scores for world v2's prompt set (training/eval_v2.py `check`, `word_rows`,
  * `summarise`), on top of the checker in world-v2.ts.
  */
-import { aggregateAttention } from '../../attention/aggregate.ts';
+import { wordMaps } from '../../attention/word-maps.ts';
 import type { GenerationRecord } from '../../core/record.ts';
 import { fromModelRange, type Mask, type RgbImage } from '../../scoring/image.ts';
 import { heatmapIoU } from '../../scoring/iou.ts';
@@ -212,7 +212,7 @@ export function scoreV2(record: GenerationRecord, p: V2Prompt, world: WorldSpec)
   const maps =
     scored.length === 0
       ? []
-      : aggregateAttention(record, {
+      : wordMaps(record, {
           tokenPositions: scored.map((w) => record.words[w.i]!.tokenPosition),
           steps: { kind: 'all' },
           resolution: [height, width],

@@ -2,7 +2,7 @@
  * Page side of test/browser/worker-generator.test.ts: drives WorkerGenerator (the engine in a Web
  * Worker) the way the UI does and reports what it saw.
  */
-import { aggregateAttention } from '../../../src/attention/aggregate.ts';
+import { wordMaps } from '../../../src/attention/word-maps.ts';
 import { GenerationCancelledError, ModelLoadError } from '../../../src/core/errors.ts';
 import { WorkerGenerator } from '../../../src/model/worker-generator.ts';
 
@@ -41,9 +41,9 @@ async function workerTest() {
   const second = await gen.generate({ ...settings, steps: 2 });
   const firstResult = await first;
 
-  // Word maps from the worker's record, in the page (tfjs CPU backend).
+  // Word maps from the worker's record, in the page (the word-map engine).
   const t0 = performance.now();
-  const maps = aggregateAttention(record, {
+  const maps = wordMaps(record, {
     tokenPositions: [2],
     steps: { kind: 'one', step: 1 },
     normalize: 'minmax',

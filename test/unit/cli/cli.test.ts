@@ -253,7 +253,7 @@ describe('wordlight (in process)', () => {
       '--out',
       join(out, 'bad'),
     ]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.err).toMatch(
       /prompts\.txt prompt 2: None of the prompt's words are in the model's vocabulary \("crimson", "hexagon"\)/,
     );

@@ -3,19 +3,15 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tfReady } from '../../../src/attention/tf.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildDataZip, type DataIndex } from '../../../src/export/data-zip.ts';
 import { ExportCancelledError } from '../../../src/export/errors.ts';
-import { recordMapSource } from '../../../src/export/map-source.ts';
+import { wordMapSeries } from '../../../src/attention/series.ts';
 import { fakeRecord } from './fake-record.ts';
 
 const record = fakeRecord(4);
 const dir = mkdtempSync(join(tmpdir(), 'wordlight-zip-'));
 
-beforeAll(async () => {
-  await tfReady;
-});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** numpy's view of every .npy in `root`: shape, dtype and a few values, as JSON. */
@@ -46,7 +42,7 @@ function pick(a: Float32Array): number[] {
 
 describe('data zip', () => {
   it('holds .npy files numpy loads as they are, equal to the record, described by index.json', async () => {
-    const zipped = await buildDataZip({ record, maps: recordMapSource(record) });
+    const zipped = await buildDataZip({ record, maps: wordMapSeries(record) });
     const entries = unzipSync(zipped);
     const index = JSON.parse(strFromU8(entries['index.json'] ?? new Uint8Array())) as DataIndex;
     const paths = index.files.map((f) => f.path);
@@ -75,7 +71,7 @@ describe('data zip', () => {
     expect(np['x0.npy']?.shape).toEqual([4, 3, 16, 16]);
 
     // Per-word heatmaps: one [steps, h, w] per word, equal to the map source; plus the DAAM map.
-    const maps = recordMapSource(record);
+    const maps = wordMapSeries(record);
     const red = index.files.find((f) => f.path === 'heatmaps/02_red.npy');
     expect(red?.shape).toEqual([4, 8, 8]);
     const perStep = new Float32Array(
@@ -95,7 +91,7 @@ describe('data zip', () => {
   });
 
   it('a repeated word ("a" twice) gets one file per token position', async () => {
-    const entries = unzipSync(await buildDataZip({ record, maps: recordMapSource(record) }));
+    const entries = unzipSync(await buildDataZip({ record, maps: wordMapSeries(record) }));
     expect(entries['heatmaps/01_a.npy']).toBeDefined();
     expect(entries['heatmaps/05_a.npy']).toBeDefined();
   });
@@ -103,7 +99,7 @@ describe('data zip', () => {
   it('cancels between files', async () => {
     const controller = new AbortController();
     const run = buildDataZip(
-      { record, maps: recordMapSource(record) },
+      { record, maps: wordMapSeries(record) },
       { signal: controller.signal, onProgress: (p) => p.done === 2 && controller.abort() },
     );
     await expect(run).rejects.toBeInstanceOf(ExportCancelledError);

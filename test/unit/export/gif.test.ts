@@ -1,10 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { tfReady } from '../../../src/attention/tf.ts';
+import { describe, expect, it } from 'vitest';
 import { animationFrames, gridLayout, type AnimationSpec } from '../../../src/export/animation.ts';
 import { ExportCancelledError } from '../../../src/export/errors.ts';
 import { createCpuFrameRenderer } from '../../../src/export/frame-renderer.ts';
 import { encodeGif } from '../../../src/export/gif.ts';
-import { recordMapSource } from '../../../src/export/map-source.ts';
+import { wordMapSeries } from '../../../src/attention/series.ts';
 import { DEFAULT_OVERLAY_PARAMS } from '../../../src/core/overlay-types.ts';
 import { fakeRecord } from './fake-record.ts';
 import { decodeGif, pixel, savePng } from './helpers.ts';
@@ -16,7 +15,7 @@ const BLUE = 6;
 function spec(over: Partial<AnimationSpec> = {}): AnimationSpec {
   return {
     record,
-    maps: recordMapSource(record),
+    maps: wordMapSeries(record),
     size: 256,
     fps: 10,
     layout: 'overlay',
@@ -28,10 +27,6 @@ function spec(over: Partial<AnimationSpec> = {}): AnimationSpec {
     ...over,
   };
 }
-
-beforeAll(async () => {
-  await tfReady;
-});
 
 describe('GIF export', () => {
   it('has one frame per denoising step at the size asked for, looping, at the chosen fps', async () => {

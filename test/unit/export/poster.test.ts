@@ -1,7 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { tfReady } from '../../../src/attention/tf.ts';
+import { describe, expect, it } from 'vitest';
 import { createCpuFrameRenderer } from '../../../src/export/frame-renderer.ts';
-import { recordMapSource } from '../../../src/export/map-source.ts';
+import { wordMapSeries } from '../../../src/attention/series.ts';
 import { spreadSteps } from '../../../src/export/options.ts';
 import { posterLayout, renderPoster } from '../../../src/export/poster.ts';
 import { runExport } from '../../../src/export/run.ts';
@@ -10,10 +9,6 @@ import { fakeRecord } from './fake-record.ts';
 import { decodePng, pixel, savePng } from './helpers.ts';
 
 const record = fakeRecord(10);
-
-beforeAll(async () => {
-  await tfReady;
-});
 
 describe('poster', () => {
   it('spreads a handful of steps over the run, first and last included', () => {
@@ -27,7 +22,7 @@ describe('poster', () => {
     const result = await runExport(
       {
         format: 'poster',
-        poster: { record, maps: recordMapSource(record), cell, params: DEFAULT_OVERLAY_PARAMS },
+        poster: { record, maps: wordMapSeries(record), cell, params: DEFAULT_OVERLAY_PARAMS },
       },
       createCpuFrameRenderer(),
     );
@@ -66,7 +61,7 @@ describe('poster', () => {
     const { layout } = await renderPoster(
       {
         record,
-        maps: recordMapSource(record),
+        maps: wordMapSeries(record),
         positions: [2, 6],
         steps: [4],
         cell: 64,

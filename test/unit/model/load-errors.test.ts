@@ -11,6 +11,11 @@ import { loadNodeModel } from '../../../src/model/node-model.ts';
 import { MODEL_DIR } from './model-helpers.ts';
 
 let dir = '';
+interface Manifest {
+  attention: { output: string; heads: number }[];
+  embeddingDim: number;
+  tokenizer: { maxTokens: number; vocab: string[] };
+}
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wl-pkg-'));
@@ -55,6 +60,9 @@ describe('loading a broken model package', () => {
     const e = await loadError();
     expect(e.file).toBe(join(dir, 'unet.onnx'));
     expect(e.reason).toMatch(/corrupt/);
+    // The reason is one line; onnxruntime's whole message is kept for the details view.
+    expect(e.detail).toMatch(/protobuf parsing failed/i);
+    expect(e.detail!.length).toBeGreaterThan(20);
   }, 60_000);
 
   it('recognises a Git LFS pointer', async () => {
@@ -92,6 +100,24 @@ describe('loading a broken model package', () => {
       /inputs "token_scale", "inject_weight", .* manifest.json does not declare/,
     );
   }, 60_000);
+
+  it.each([
+    ['heads', (m: Manifest) => (m.attention[0]!.heads += 1), /"attn_.*" has shape .*heads/],
+    ['embeddingDim', (m: Manifest) => (m.embeddingDim += 8), /"text_embeddings" has shape/],
+    ['maxTokens', (m: Manifest) => (m.tokenizer.maxTokens += 1), /"input_ids" has shape/],
+  ])(
+    'refuses, at load, a graph whose shapes disagree with the manifest (%s)',
+    async (_, edit, why) => {
+      await copyFile(join(MODEL_DIR, 'unet.onnx'), join(dir, 'unet.onnx'));
+      const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+      edit(m);
+      await writeFile(join(dir, 'manifest.json'), JSON.stringify(m));
+      const e = await loadError();
+      expect(e.reason).toMatch(why);
+      expect(e.reason).toMatch(/manifest\.json (says|lists)/);
+    },
+    60_000,
+  );
 
   it('names a manifest field', async () => {
     const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<

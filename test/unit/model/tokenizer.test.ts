@@ -19,10 +19,17 @@ describe('splitWords (same rule as training/scenes.py split_words)', () => {
   it('applies NFKC first (full-width letters, ligatures)', () => {
     expect(splitWords('ＲＥＤ ﬁsh')).toEqual(['red', 'fish']);
   });
-  it('treats emoji, RTL text and zero-width characters as separators', () => {
+  it('treats emoji and RTL text as separators, zero-width characters as nothing', () => {
     expect(splitWords('red🔴circle')).toEqual(['red', 'circle']);
+    // Zero-width space, joiners, word joiner, BOM and soft hyphen do not split a word.
+    expect(splitWords('re\u200bd ci\u200crc\u200dle\u2060 \ufeffon the le\u00adft')).toEqual([
+      'red',
+      'circle',
+      'on',
+      'the',
+      'left',
+    ]);
     expect(splitWords('دائرة حمراء red')).toEqual(['red']);
-    expect(splitWords('re\u200bd ci\u200drcle')).toEqual(['re', 'd', 'ci', 'rcle']);
   });
   it('keeps HTML as plain words', () => {
     expect(splitWords('<script>alert("red")</script>')).toEqual([

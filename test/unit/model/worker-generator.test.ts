@@ -237,3 +237,69 @@ describe('WorkerGenerator (fake worker)', () => {
     expect(partial.steps).toHaveLength(1);
   });
 });
+
+describe('WorkerGenerator supervision (fake workers)', () => {
+  const settings = { prompt: 'a red circle', seed: 1, steps: 1, guidance: 4 };
+
+  /** The first worker hangs on generate (a killed or stuck worker: no reply, no pong). */
+  function hangingThenHappy() {
+    const workers: FakeWorker[] = [];
+    const gen = new WorkerGenerator({
+      modelUrl: 'http://x/models/scenes/',
+      ep: 'wasm',
+      stallMs: 1500,
+      createWorker: () => {
+        const first = workers.length === 0;
+        const w = new FakeWorker((msg, reply, state) => {
+          if (first && (msg.type === 'generate' || msg.type === 'ping')) return;
+          happyScript(msg, reply, state);
+        });
+        workers.push(w);
+        return w as unknown as Worker;
+      },
+    });
+    return { gen, workers };
+  }
+
+  it('restarts a silent worker, fails the run with the reason, then works again', async () => {
+    const { gen, workers } = hangingThenHappy();
+    const err = await gen.generate(settings).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExecutionError);
+    expect((err as Error).message).toMatch(/stopped responding .* restarted/);
+    expect(workers).toHaveLength(2);
+    expect(gen.restarts).toBe(1);
+    const rec = await gen.generate(settings);
+    expect(rec.complete).toBe(true);
+    // The model was loaded again on the new worker.
+    expect(workers[1]!.posted.map((m) => m.type)).toContain('load');
+    await gen.dispose();
+  }, 20_000);
+
+  it('restarts at once when the worker crashes (onerror)', async () => {
+    const workers: FakeWorker[] = [];
+    const gen = new WorkerGenerator({
+      modelUrl: 'http://x/models/scenes/',
+      ep: 'wasm',
+      createWorker: () => {
+        const w = new FakeWorker((msg, reply, state) => {
+          if (workers.length === 1 && msg.type === 'generate') {
+            setTimeout(
+              () => w.onerror?.({ message: 'out of memory', preventDefault() {} } as ErrorEvent),
+              0,
+            );
+            return;
+          }
+          happyScript(msg, reply, state);
+        });
+        workers.push(w);
+        return w as unknown as Worker;
+      },
+    });
+    const t0 = Date.now();
+    const err = await gen.generate(settings).catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect((err as Error).message).toMatch(/crashed \(out of memory\) and was restarted/);
+    expect((await gen.generate(settings)).complete).toBe(true);
+    await gen.dispose();
+  });
+});

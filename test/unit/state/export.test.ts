@@ -1,6 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GenerationRecord } from '../../../src/core/record.ts';
-import { tfReady } from '../../../src/attention/tf.ts';
 import type {
   GenerationHandlers,
   Generator,
@@ -54,10 +53,6 @@ async function generated() {
   await s.ex.generate();
   return s;
 }
-
-beforeAll(async () => {
-  await tfReady;
-});
 
 describe('ExportState', () => {
   it('is disabled with a hint before anything is generated', async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseHash, serializeHash, type HashState } from '../../../src/state/url-hash.ts';
+import { LIMITS, MAX_PROMPT_CHARS } from '../../../src/core/limits.ts';
+import {
+  checkModelFields,
+  parseHash,
+  parseHashReport,
+  serializeHash,
+  type HashState,
+} from '../../../src/state/url-hash.ts';
 
 const full: HashState = {
   prompt: 'a red circle on the left & a blue square',
@@ -54,7 +61,58 @@ describe('url hash', () => {
     expect(parseHash('#w=1,1,4,5').words).toEqual([4, 5]);
   });
 
-  it('rejects an overlong prompt', () => {
-    expect(parseHash(`#p=${'a'.repeat(501)}`).prompt).toBeUndefined();
+  it('round-trips a long prompt and the CLI-valid extremes', () => {
+    const long = 'a red circle on the left and a blue square on the right '.repeat(12).trim();
+    expect(long.length).toBeGreaterThan(500);
+    const extremes = {
+      ...full,
+      prompt: long,
+      seed: LIMITS.seed.max,
+      steps: LIMITS.steps.max,
+      guidance: LIMITS.guidance.max,
+      step: LIMITS.steps.max - 1,
+    };
+    expect(parseHash(serializeHash(extremes))).toEqual(extremes);
+    expect(parseHash('#seed=4294967295&steps=200&g=30')).toEqual({
+      seed: 4294967295,
+      steps: 200,
+      guidance: 30,
+    });
+  });
+
+  it('says which field was dropped and why', () => {
+    const r = parseHashReport(
+      `#p=${'a'.repeat(MAX_PROMPT_CHARS + 1)}&steps=0&seed=-1&g=abc&cmap=x`,
+    );
+    expect(r.state).toEqual({});
+    const why = Object.fromEntries(r.dropped.map((d) => [d.field, d.reason]));
+    expect(Object.keys(why).sort()).toEqual(['colormap', 'guidance', 'prompt', 'seed', 'steps']);
+    expect(why.prompt).toMatch(/10001 characters, over the 10000 limit/);
+    expect(why.steps).toBe('Steps must be a whole number from 1 to 200 (got 0)');
+    expect(why.seed).toMatch(/Seed must be a whole number from 0 to 4294967295 \(got -1\)/);
+    expect(why.guidance).toMatch(/Guidance must be a number from 0 to 30 \(got "abc"\)/);
+  });
+
+  it('caps user text echoed in a reason', () => {
+    const r = parseHashReport(`#cmap=${'x'.repeat(100_000)}`);
+    expect(r.dropped[0]!.reason.length).toBeLessThan(120);
+  });
+
+  it('reports a layer or head the model does not have', () => {
+    const model = {
+      name: 'scenes',
+      layers: [
+        { output: 'attn_a', heads: 4 },
+        { output: 'attn_b', heads: 2 },
+      ],
+    };
+    expect(checkModelFields({ layer: 'attn_a', head: 3 }, model)).toEqual([]);
+    expect(checkModelFields({ layer: 'all', head: 'all' }, model)).toEqual([]);
+    const [layer] = checkModelFields({ layer: 'attn_zz' }, model);
+    expect(layer?.field).toBe('layer');
+    expect(layer?.reason).toContain('has no layer "attn_zz"');
+    const [head] = checkModelFields({ layer: 'attn_b', head: 2 }, model);
+    expect(head?.reason).toBe('head 3 does not exist: that layer has 2 heads');
+    expect(checkModelFields({ layer: 'all', head: 3 }, model)[0]?.field).toBe('head');
   });
 });

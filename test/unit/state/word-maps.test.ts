@@ -1,8 +1,9 @@
+/** The app's MapComputer: explorer selections → word-map engine queries, stale choices falling back. */
 import { describe, expect, it } from 'vitest';
-import { aggregateAttention } from '../../../src/attention/aggregate.ts';
+import { headMaps, wordMaps } from '../../../src/attention/word-maps.ts';
 import type { GenerationRecord } from '../../../src/core/record.ts';
 import type { AttentionOutputSpec } from '../../../src/core/manifest-types.ts';
-import { wordMapComputer, wordMapsFor } from '../../../src/state/word-maps.ts';
+import { wordMapComputer } from '../../../src/state/word-maps.ts';
 
 const T = 7;
 const layers: AttentionOutputSpec[] = [
@@ -45,72 +46,79 @@ function record(): GenerationRecord {
   } as unknown as GenerationRecord;
 }
 
-describe('wordMapsFor (the fast hover/scrub path)', () => {
+describe('wordMapComputer', () => {
   const rec = record();
-  const positions = Array.from({ length: T }, (_, i) => i);
-  const cases = [
-    {
-      name: 'one step, all layers and heads',
-      steps: [1],
-      layers: [0, 1, 2],
-      heads: 'all' as const,
-    },
-    { name: 'cumulative 0..2', steps: [0, 1, 2], layers: [0, 1, 2], heads: 'all' as const },
-    { name: 'one 8×8 layer', steps: [2], layers: [1], heads: 'all' as const },
-    { name: 'one non-square layer, one head', steps: [0, 1], layers: [2], heads: [1] },
-    { name: 'one head of every layer', steps: [0], layers: [0, 1, 2], heads: [0] },
-  ];
-  for (const c of cases) {
-    it(`matches aggregateAttention: ${c.name}`, () => {
-      const fast = wordMapsFor(rec, c);
-      const ref = aggregateAttention(rec, {
-        tokenPositions: positions,
-        steps: { kind: 'range', from: c.steps[0]!, to: c.steps[c.steps.length - 1]! },
-        layers: c.layers,
-        heads: c.heads,
-        normalize: 'none',
-      });
-      expect([fast.height, fast.width]).toEqual(ref.resolution);
-      for (const m of ref.maps) {
-        const mine = fast.maps[m.tokenPosition]!;
-        expect(mine.min).toBeCloseTo(m.min, 5);
-        expect(mine.max).toBeCloseTo(m.max, 5);
-        let worst = 0;
-        for (let i = 0; i < m.data.length; i++) {
-          worst = Math.max(worst, Math.abs((mine.data[i] ?? NaN) - (m.data[i] ?? NaN)));
-        }
-        expect(worst).toBeLessThan(1e-5);
-      }
-    });
-  }
+  const all = Array.from({ length: T }, (_, i) => i);
+  const engine = (
+    steps: { kind: 'one'; step: number } | { kind: 'range'; from: number; to: number },
+    layers: number[],
+    heads: number[] | 'all',
+  ) => wordMaps(rec, { tokenPositions: all, steps, layers, heads, normalize: 'none' });
 
-  it('serves the MapComputer interface by layer name and head, falling back to all', () => {
+  it('gives every token position its map (index = position), this step or cumulative', () => {
+    const one = wordMapComputer.wordMaps(rec, {
+      step: 1,
+      layer: 'all',
+      head: 'all',
+      cumulative: false,
+    });
+    const ref = engine({ kind: 'one', step: 1 }, [0, 1, 2], 'all');
+    expect([one.height, one.width]).toEqual([16, 16]);
+    expect(one.maps).toHaveLength(T);
+    one.maps.forEach((m, p) => expect(m.data).toEqual(ref.maps[p]!.data));
+    const cum = wordMapComputer.wordMaps(rec, {
+      step: 2,
+      layer: 'all',
+      head: 'all',
+      cumulative: true,
+    });
+    expect(cum.maps[4]!.data).toEqual(
+      engine({ kind: 'range', from: 0, to: 2 }, [0, 1, 2], 'all').maps[4]!.data,
+    );
+  });
+
+  it('selects a layer by its output name and a head, falling back to all when stale', () => {
     const one = wordMapComputer.wordMaps(rec, {
       step: 1,
       layer: 'attn_mid_0_0',
       head: 3,
       cumulative: false,
     });
-    const ref = wordMapsFor(rec, { steps: [1], layers: [1], heads: [3] });
-    expect(one.maps[2]!.data).toEqual(ref.maps[2]!.data);
+    expect(one.maps[2]!.data).toEqual(engine({ kind: 'one', step: 1 }, [1], [3]).maps[2]!.data);
     // Head 3 does not exist in the 2-head layer: all heads instead of an error.
-    const all = wordMapComputer.wordMaps(rec, { step: 0, layer: 'all', head: 3, cumulative: true });
-    expect(all.maps[0]!.data).toEqual(
-      wordMapsFor(rec, { steps: [0], layers: [0, 1, 2], heads: 'all' }).maps[0]!.data,
+    const allHeads = wordMapComputer.wordMaps(rec, {
+      step: 0,
+      layer: 'all',
+      head: 3,
+      cumulative: false,
+    });
+    expect(allHeads.maps[0]!.data).toEqual(
+      engine({ kind: 'one', step: 0 }, [0, 1, 2], 'all').maps[0]!.data,
     );
-    const tiles = wordMapComputer.headTiles(rec, { step: 0, layer: 'all', cumulative: false }, 3);
+    // A layer name from another model: all layers.
+    const stale = wordMapComputer.wordMaps(rec, {
+      step: 0,
+      layer: 'attn_up_9_9',
+      head: 'all',
+      cumulative: false,
+    });
+    expect(stale.maps[0]!.data).toEqual(allHeads.maps[0]!.data);
+  });
+
+  it('gives the layer × head tiles of one position at native resolution, named by output', () => {
+    const tiles = wordMapComputer.headTiles(rec, { step: 0, layer: 'all', cumulative: true }, 3);
     expect(tiles).toHaveLength(4 + 4 + 2);
     expect(tiles[0]).toMatchObject({
       layer: 'attn_down_1_0',
       head: 0,
       map: { width: 16, height: 16 },
     });
-  });
-
-  it('is fast: one step of a scenes-sized record well under a frame', () => {
-    const t0 = performance.now();
-    for (let i = 0; i < 10; i++)
-      wordMapsFor(rec, { steps: [0, 1, 2], layers: [0, 1, 2], heads: 'all' });
-    expect((performance.now() - t0) / 10).toBeLessThan(16);
+    expect(tiles[9]).toMatchObject({ layer: 'attn_up_2_0', head: 1, map: { width: 6, height: 4 } });
+    const ref = headMaps(rec, {
+      tokenPositions: [3],
+      steps: { kind: 'range', from: 0, to: 0 },
+      normalize: 'none',
+    });
+    tiles.forEach((t, i) => expect(t.map.data).toEqual(ref[i]!.data));
   });
 });
