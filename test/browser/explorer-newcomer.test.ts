@@ -90,7 +90,9 @@ describe('a first visit at 1280×800', () => {
       }, 10);
     });
     await waitForGeneration(page, 400_000);
-    expect(await page.getByRole('textbox', { name: 'Prompt' }).inputValue()).toBe(EXAMPLE);
+    expect(await page.getByRole('textbox', { name: 'Prompt', exact: true }).inputValue()).toBe(
+      EXAMPLE,
+    );
     const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
     // Blank until the model's defaults are known, then those: never one number, then another.
     const numbers = seen.filter((v) => !v.startsWith('|') && !v.includes('…'));
@@ -392,7 +394,9 @@ describe('the next generation', () => {
     const pinned = await page.evaluate(() => [...window.__wordlight!.explorer.selection.pinned]);
     expect(pinned.length).toBeGreaterThan(0);
     const shown = await page.evaluate(() => window.__wordlight!.explorer.record!.steps.length);
-    await page.getByRole('textbox', { name: 'Prompt' }).fill('a green triangle at the top');
+    await page
+      .getByRole('textbox', { name: 'Prompt', exact: true })
+      .fill('a green triangle at the top');
     await page.getByRole('spinbutton', { name: 'Steps' }).fill('100');
     await page.getByRole('spinbutton', { name: 'Steps' }).blur();
     await page.getByRole('button', { name: 'Generate' }).click();
