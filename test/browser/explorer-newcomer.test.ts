@@ -331,7 +331,10 @@ async function cornerOnScreen(): Promise<number> {
       .querySelector('canvas[aria-label="Attention overlay"]')!
       .getBoundingClientRect();
     if (rect.top < 0 || rect.left < 0) throw new Error(`overlay off screen (scrollY ${scrollY})`);
-    const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+    // Bytes to a Blob in the page: no fetch of a data: URL (the app's CSP allows connect-src 'self').
+    const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], {
+      type: 'image/png',
+    });
     const bitmap = await createImageBitmap(blob);
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = canvas.getContext('2d')!;
