@@ -136,7 +136,13 @@ async function measureChartInPage(args: {
 }): Promise<{ hover: number[]; scrub: number[] }> {
   const figure = document.querySelector('figure[aria-label="Attention over steps"]');
   const svg = figure?.querySelector('svg');
-  const chips = [...document.querySelectorAll<HTMLButtonElement>('button[data-position]')];
+  // Only words with a line in the chart (content words): hovering "a" or "the" changes nothing.
+  const charted = new Set(
+    [...(svg?.querySelectorAll('polyline') ?? [])].map((l) => l.getAttribute('data-word')),
+  );
+  const chips = [...document.querySelectorAll<HTMLButtonElement>('button[data-position]')].filter(
+    (c) => charted.has(c.textContent),
+  );
   const slider = document.querySelector<HTMLInputElement>('input[type=range][aria-label="Step"]');
   if (!figure || !svg || chips.length < 2 || !slider) throw new Error('no chart, chips or slider');
   const settle = (): Promise<void> =>
