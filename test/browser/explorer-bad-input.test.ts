@@ -16,7 +16,7 @@ beforeAll(async () => {
   await page.setViewportSize({ width: 1280, height: 1000 });
 });
 
-const prompt = () => page.getByRole('textbox', { name: 'Prompt' });
+const prompt = () => page.getByRole('textbox', { name: 'Prompt', exact: true });
 const generate = () => page.getByRole('button', { name: 'Generate' });
 
 describe('explorer bad input', () => {
@@ -118,7 +118,7 @@ describe('explorer bad input', () => {
       const text = (await alert.textContent()) ?? '';
       expect(text).toContain('models/missing/manifest.json');
       expect(text).toMatch(/404|missing/i);
-      await p.getByRole('textbox', { name: 'Prompt' }).fill('a red circle');
+      await p.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a red circle');
       expect(await p.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
       await p.screenshot({ path: `${SHOTS}/13-model-load-failed.png` });
       await p.getByRole('button', { name: 'Retry' }).click();
@@ -145,7 +145,7 @@ describe('explorer bad input', () => {
     await p.goto(`${session.server.url}?ep=wasm#p=`);
     const alert = p.getByRole('alert').filter({ hasText: 'No WebGL2' });
     await alert.waitFor();
-    expect(await p.getByRole('textbox', { name: 'Prompt' }).isVisible()).toBe(true);
+    expect(await p.getByRole('textbox', { name: 'Prompt', exact: true }).isVisible()).toBe(true);
     await p.screenshot({ path: `${SHOTS}/14-no-webgl2.png` });
     await p.close();
     expect(session.browser.errors).toEqual([]);

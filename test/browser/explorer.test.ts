@@ -46,7 +46,7 @@ describe('explorer', () => {
     await page.getByRole('spinbutton', { name: 'Steps' }).blur();
     await page.getByRole('spinbutton', { name: 'Seed' }).fill(String(SEED));
     await page.getByRole('spinbutton', { name: 'Seed' }).blur();
-    await page.getByRole('textbox', { name: 'Prompt' }).fill(PROMPT);
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill(PROMPT);
     expect(await generate.isDisabled()).toBe(false);
   });
 
@@ -63,7 +63,7 @@ describe('explorer', () => {
         else if (seen.size > 0) clearInterval(timer);
       }, 5);
     });
-    await page.getByRole('textbox', { name: 'Prompt' }).press('Enter');
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).press('Enter');
     await page.getByRole('button', { name: 'Cancel' }).waitFor();
     // Hover a word while the model is still running (checked in the same task as the hover):
     // the map shows and a frame is drawn right away.
@@ -278,7 +278,9 @@ describe('explorer', () => {
     await second.setViewportSize({ width: 1280, height: 1100 });
     await second.goto(link);
     await waitForGeneration(second);
-    expect(await second.getByRole('textbox', { name: 'Prompt' }).inputValue()).toBe(PROMPT);
+    expect(await second.getByRole('textbox', { name: 'Prompt', exact: true }).inputValue()).toBe(
+      PROMPT,
+    );
     expect(await second.getByRole('spinbutton', { name: 'Seed' }).inputValue()).toBe(String(SEED));
     expect(await second.getByRole('spinbutton', { name: 'Steps' }).inputValue()).toBe(
       String(STEPS),

@@ -56,7 +56,9 @@ describe('export panel in the app', () => {
   it('exports a GIF of a pinned word as a download: frames = steps, size as chosen', async () => {
     await page.getByRole('spinbutton', { name: 'Steps' }).fill(String(STEPS));
     await page.getByRole('spinbutton', { name: 'Steps' }).blur();
-    await page.getByRole('textbox', { name: 'Prompt' }).fill('a red circle on the left');
+    await page
+      .getByRole('textbox', { name: 'Prompt', exact: true })
+      .fill('a red circle on the left');
     await page.getByRole('button', { name: 'Generate' }).click();
     await waitForGeneration(page);
     await page.getByRole('button', { name: 'red', exact: true }).click(); // pin "red"

@@ -96,7 +96,9 @@ describe('the Model picker', () => {
     ]);
     await waitForGeneration(page);
     expect(await picker().inputValue()).toBe(other);
-    expect(await page.getByRole('textbox', { name: 'Prompt' }).inputValue()).toBe(PROMPT);
+    expect(await page.getByRole('textbox', { name: 'Prompt', exact: true }).inputValue()).toBe(
+      PROMPT,
+    );
     expect(new URL(page.url()).searchParams.get('ep')).toBe('wasm');
     await page.reload(NAV);
     await waitForGeneration(page);
@@ -110,7 +112,7 @@ describe('the Model picker', () => {
     await page.getByText('WASM', { exact: false }).first().waitFor({ timeout: 120_000 });
     const three =
       'a red circle on the left, a blue square in the center and a green triangle on the right';
-    await page.getByRole('textbox', { name: 'Prompt' }).fill(three);
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill(three);
     const notice = page.getByRole('status', { name: "Outside the model's grammar" });
     await notice.waitFor();
     expect(await notice.textContent()).toContain('this model draws at most 2');

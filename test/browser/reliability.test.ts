@@ -52,7 +52,7 @@ async function countWorkerMessages(p: Page): Promise<void> {
 
 const tally = (): Promise<{ done: number; errors: string[] }> =>
   page.evaluate(() => ({ done: window.__tally!.done, errors: window.__tally!.errors }));
-const prompt = () => page.getByRole('textbox', { name: 'Prompt' });
+const prompt = () => page.getByRole('textbox', { name: 'Prompt', exact: true });
 const generate = () => page.getByRole('button', { name: 'Generate' });
 const idle = () =>
   page.waitForFunction(() => !window.__wordlight!.explorer.generation.running, null, {
@@ -176,7 +176,7 @@ describe('fields and links', () => {
     const p = await session.browser.newPage();
     await p.goto(`${session.server.url}?ep=wasm${hash}`, COMMIT);
     await waitForGeneration(p);
-    expect(await p.getByRole('textbox', { name: 'Prompt' }).inputValue()).toBe(long);
+    expect(await p.getByRole('textbox', { name: 'Prompt', exact: true }).inputValue()).toBe(long);
     expect(await p.getByRole('spinbutton', { name: 'Seed' }).inputValue()).toBe('4294967295');
     const settings = await p.evaluate(() => window.__wordlight!.explorer.record!.settings);
     expect(settings).toEqual({ prompt: long, seed: 4294967295, steps: 3, guidance: 25 });
@@ -262,7 +262,9 @@ describe('faults', () => {
       await p.screenshot({ path: `${SHOTS}/22-model-request-timed-out.png` });
       hang = false;
       await p.getByRole('button', { name: 'Retry' }).click();
-      await p.getByRole('textbox', { name: 'Prompt' }).fill('a red circle on the left');
+      await p
+        .getByRole('textbox', { name: 'Prompt', exact: true })
+        .fill('a red circle on the left');
       await p.getByRole('button', { name: 'Generate' }).waitFor();
       await expect
         .poll(() => p.getByRole('button', { name: 'Generate' }).isEnabled(), { timeout: 120_000 })
