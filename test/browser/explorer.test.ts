@@ -23,7 +23,9 @@ import {
 } from './explorer-helpers.ts';
 
 const PROMPT = 'a red circle on the left and a blue square on the right';
-const STEPS = 12;
+// Long enough that the run outlasts the Cancel check and several live updates (the page gets at most
+// 10 step updates a second) on an idle machine, where 12 steps took well under a second.
+const STEPS = 40;
 const SEED = 7;
 
 const session = useBrowserSession(STABLE_SERVER);
