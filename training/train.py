@@ -287,9 +287,10 @@ def _batch_for_step(args):
     return sample_world_batch(cfg, np.random.default_rng((cfg.seed, i)))
 
 
-def train(cfg, out, max_steps=None, quiet=False):
+def train(cfg, out, max_steps=None, quiet=False, steps=None):
     """Train (or resume) into directory out. max_steps: stop after this many steps in this process
-    (for tests), checkpointing on exit."""
+    (for tests), checkpointing on exit. steps: a step count that also overrides a resumed checkpoint's
+    (to shorten or extend a run; the cosine schedule follows the new count from the current step)."""
     os.makedirs(out, exist_ok=True)
     path, ck = find_checkpoint(out), None
     if path is not None:
@@ -298,6 +299,10 @@ def train(cfg, out, max_steps=None, quiet=False):
         if dataclasses.asdict(saved) != dataclasses.asdict(cfg) and not quiet:
             print(f"note: {path} was made with a different config; resuming with the checkpoint's", flush=True)
         cfg = saved
+        if steps is not None and steps != cfg.steps:
+            if not quiet:
+                print(f"note: the run's step count changes from {cfg.steps} to {steps}", flush=True)
+            cfg.steps = steps
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     dev = torch.device(cfg.device)
@@ -422,7 +427,7 @@ def main():
     if args.init_from is not None:
         cfg.init_from = args.init_from
     try:
-        train(cfg, args.out, max_steps=args.max_steps)
+        train(cfg, args.out, max_steps=args.max_steps, steps=args.steps)
     except (CorruptCheckpoint, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
