@@ -1,162 +1,41 @@
 /**
  * `wordlight export`: generate a prompt and export it like the app's export panel does, rendered by
  * the CPU reference renderer (same math as the shaders):
- *   gif     one frame per denoising step of the word(s)' overlay; no --word: a grid of every word
+ *   gif     one frame per denoising step of the word(s)' overlay; no --word: a grid of the content
+ *           words (--words all: every word)
  *   png     the final step's view (default: the cumulative, DAAM map of the run)
- *   poster  rows = words, columns = image, a handful of steps, the cumulative map
+ *   poster  the app's poster: prompt, settings, rows = words (content words by default), the image
+ *           once, a handful of steps and the cumulative map, colour bar, scaling note; PNG, or SVG
+ *           when --out ends in .svg; --size is the cell side, as the app's Cells.
  *   zip     per-word heatmaps + raw per-layer attention as .npy, with index.json
  * Options are checked before any model work; the file is written to a temporary name and renamed
  * only when complete, so a failure or Ctrl-C leaves no partial file.
  */
 import { warnOutsideGrammar } from './grammar-warning.ts';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { stepLabel, tokenText, type AnimationSpec } from '../export/animation.ts';
 import { ExportCancelledError } from '../export/errors.ts';
 import { createCpuFrameRenderer, type FrameSpec } from '../export/frame-renderer.ts';
 import { wordMapSeries } from '../attention/series.ts';
-import { recordImage } from '../export/map-source.ts';
-import {
-  CLI_FORMATS,
-  DEFAULT_FPS,
-  parseFormat,
-  parseFps,
-  parseSize,
-  type ExportFormat,
-  type ExportSize,
-} from '../export/options.ts';
+import { contentPositions } from '../attention/scale.ts';
+import { recordImage, scaledMapSource } from '../export/map-source.ts';
 import type { ExportControl } from '../export/progress.ts';
-import { runExport, type ExportJob } from '../export/run.ts';
-import { echo } from '../core/limits.ts';
-import { InvalidInputError } from '../core/errors.ts';
-import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
+import { exportFileName, runExport, type ExportJob } from '../export/run.ts';
+import type { GenerationRecord } from '../core/record.ts';
+import { createNodeGenerator } from '../model/node-model.ts';
 import {
-  COLORMAP_NAMES,
-  DEFAULT_OVERLAY_PARAMS,
-  isColormapName,
-  OVERLAY_MODES,
-  type OverlayMode,
-  type OverlayParams,
-} from '../core/overlay-types.ts';
-import { numberOption, parseOptions, UsageError } from './args.ts';
-import { checkFileOutput, STDOUT, writeOutput } from './files.ts';
+  parseExportArgs,
+  resolveMapChoice,
+  resolveWords,
+  USAGE,
+  type CliExportOptions,
+} from './export-args.ts';
+import { checkFileOutput, FileSystemError, STDOUT, writeOutput } from './files.ts';
 import type { Subcommand } from './main.ts';
+import { rasterizeSvgInNode } from './svg-raster.ts';
 
-const USAGE =
-  'wordlight export --prompt "…" --format gif|png|poster|zip --out FILE|- [--word W]… [--size 256|512|1024] [--seed N] [--steps N] [--guidance G] [--fps N] [--colormap viridis|inferno|turbo|jet] [--mode heatmap|mask|compare] [--opacity X] [--cumulative] [--no-label] [--model DIR]';
-
-const OPTIONS = {
-  prompt: { type: 'string' },
-  format: { type: 'string' },
-  out: { type: 'string' },
-  word: { type: 'string', multiple: true },
-  size: { type: 'string' },
-  seed: { type: 'string' },
-  steps: { type: 'string' },
-  guidance: { type: 'string' },
-  fps: { type: 'string' },
-  colormap: { type: 'string' },
-  mode: { type: 'string' },
-  opacity: { type: 'string' },
-  cumulative: { type: 'boolean' },
-  'no-label': { type: 'boolean' },
-  model: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export interface CliExportOptions {
-  prompt: string;
-  format: ExportFormat;
-  out: string;
-  words: string[];
-  /** Frame size (gif, png) or poster cell size. */
-  size: ExportSize;
-  seed?: number | undefined;
-  steps?: number | undefined;
-  guidance?: number | undefined;
-  fps: number;
-  params: OverlayParams;
-  /** Maps summed over steps 0..k; default true for png, false for gif. */
-  cumulative?: boolean | undefined;
-  label: boolean;
-  model: string;
-}
-
-/** Parses and checks every option (no model work), throwing one-line errors. */
-export function parseExportArgs(argv: string[]): CliExportOptions | 'help' {
-  const o = parseOptions(argv, OPTIONS, USAGE);
-  if (o.help) return 'help';
-  if (o.prompt === undefined || o.prompt.trim() === '')
-    throw new UsageError(`missing --prompt. Usage: ${USAGE}`);
-  if (o.format === undefined)
-    throw new UsageError(`missing --format (one of ${CLI_FORMATS.join(', ')}). Usage: ${USAGE}`);
-  if (!o.out) throw new UsageError(`missing --out FILE. Usage: ${USAGE}`);
-  const format = parseFormat(o.format, CLI_FORMATS);
-  const size = o.size !== undefined ? parseSize(o.size) : format === 'poster' ? 256 : 512;
-  const fps = o.fps !== undefined ? parseFps(o.fps) : DEFAULT_FPS;
-  const colormap = o.colormap ?? DEFAULT_OVERLAY_PARAMS.colormap;
-  if (!isColormapName(colormap)) {
-    throw new InvalidInputError(
-      'colormap',
-      `Unsupported colormap "${colormap}": use one of ${COLORMAP_NAMES.join(', ')}.`,
-    );
-  }
-  const mode = (o.mode ?? 'heatmap') as OverlayMode;
-  if (!OVERLAY_MODES.includes(mode)) {
-    throw new InvalidInputError(
-      'mode',
-      `Unsupported mode "${o.mode}": use one of ${OVERLAY_MODES.join(', ')}.`,
-    );
-  }
-  const words = (o.word ?? []).map((w) => w.trim().toLowerCase());
-  checkWordCount(format, mode, words);
-  const opacity = numberOption(o.opacity, '--opacity', false) ?? DEFAULT_OVERLAY_PARAMS.opacity;
-  if (opacity < 0 || opacity > 1)
-    throw new UsageError(`--opacity must be from 0 to 1 (got ${opacity}).`);
-  return {
-    prompt: o.prompt,
-    format,
-    out: o.out,
-    words,
-    size,
-    seed: numberOption(o.seed, '--seed', true),
-    steps: numberOption(o.steps, '--steps', true),
-    guidance: numberOption(o.guidance, '--guidance', false),
-    fps,
-    params: { ...DEFAULT_OVERLAY_PARAMS, colormap, mode, opacity },
-    cumulative: o.cumulative,
-    label: !o['no-label'],
-    model: o.model ?? DEFAULT_MODEL_DIR,
-  };
-}
-
-/** Every --word must be shown: refuse the ones a format would silently drop. */
-function checkWordCount(format: ExportFormat, mode: OverlayMode, words: string[]): void {
-  const got = `got ${words.length}: ${words.map((w) => echo(w, 30)).join(', ')}`;
-  if (format === 'zip' && words.length > 0)
-    throw new UsageError(`zip holds every word; drop --word (${got}).`);
-  if ((format === 'png' || format === 'gif') && words.length > (mode === 'compare' ? 2 : 1)) {
-    throw new UsageError(
-      `${format} shows one word (two with --mode compare); ${got}. Use a poster for more, or no --word for a grid of all words.`,
-    );
-  }
-}
-
-/** Token positions of the requested words; a word not in the prompt is a one-line error. */
-export function resolveWords(
-  requested: string[],
-  promptWords: { word: string; tokenPosition: number }[],
-): number[] {
-  return requested.map((w) => {
-    const hit = promptWords.find((p) => p.word === w);
-    if (!hit) {
-      const list = [...new Set(promptWords.map((p) => p.word))].join(', ');
-      throw new InvalidInputError(
-        'word',
-        `"${w}" is not a word of the prompt; its words are: ${list}.`,
-      );
-    }
-    return hit.tokenPosition;
-  });
-}
+export { parseExportArgs, resolveMapChoice, resolveWords, type CliExportOptions };
 
 export interface CliExportResult {
   file: string;
@@ -171,8 +50,12 @@ export async function runCliExport(
   control: ExportControl = {},
 ): Promise<CliExportResult> {
   const t0 = performance.now();
+  // --out DIR/ (or an existing directory): the file is named after prompt, seed, words and step.
+  const intoDir = opts.out !== STDOUT && (opts.out.endsWith('/') || (await isDirectory(opts.out)));
   // A bad --out (missing directory, /dev/full, …) fails now, not after the generation.
-  await checkFileOutput(opts.out);
+  if (!intoDir) await checkFileOutput(opts.out);
+  else if (!(await isDirectory(opts.out)))
+    throw new FileSystemError(`--out ${opts.out}: no such directory.`);
   const generator = createNodeGenerator({ dir: opts.model, threads: 1 });
   try {
     const info = await generator.load();
@@ -188,12 +71,21 @@ export async function runCliExport(
     const positions = resolveWords(opts.words, tokenized?.words ?? []);
     warnOutsideGrammar(info.manifest, settings.prompt);
     const record = await generator.generate(settings, { signal: control.signal });
-    // Aggregate only the words this export shows (all of them for grid, poster and zip).
-    const shown =
-      positions.length && opts.format !== 'zip'
-        ? positions
-        : record.words.map((w) => w.tokenPosition);
-    const maps = wordMapSeries(record, { positions: shown });
+    const everyWord = record.words.map((w) => w.tokenPosition);
+    const content = contentPositions(record);
+    const rows = positions.length
+      ? positions
+      : opts.wordSet === 'all' || content.length === 0
+        ? everyWord
+        : content;
+    // Aggregate only the words this export shows, and all words when they share one scale.
+    const batch = opts.format === 'zip' || opts.scale === 'shared' ? everyWord : rows;
+    const choice = resolveMapChoice(opts.layer, opts.head, record.layers);
+    const maps = scaledMapSource(
+      wordMapSeries(record, { positions: batch, ...choice }),
+      record,
+      opts.scale,
+    );
     const renderer = createCpuFrameRenderer();
 
     let job: ExportJob;
@@ -205,7 +97,7 @@ export async function runCliExport(
         size: opts.size,
         fps: opts.fps,
         layout: grid ? 'grid' : 'overlay',
-        positions: grid ? record.words.map((w) => w.tokenPosition) : positions,
+        positions: rows,
         params: opts.params,
         label: opts.label,
         image: 'x0',
@@ -221,12 +113,19 @@ export async function runCliExport(
     } else if (opts.format === 'poster') {
       job = {
         format: 'poster',
+        file: opts.out.toLowerCase().endsWith('.svg') ? 'svg' : 'png',
+        rasterize: rasterizeSvgInNode,
         poster: {
           record,
           maps,
+          positions: rows,
           cell: opts.size,
           params: opts.params,
-          ...(positions.length ? { positions } : {}),
+          scale: opts.scale,
+          choice: {
+            layers: opts.layer,
+            heads: opts.head === 'all' ? 'all' : `head ${opts.head}`,
+          },
         },
       };
     } else {
@@ -234,7 +133,10 @@ export async function runCliExport(
     }
     const result = await runExport(job, renderer, control);
     const frames = job.format === 'gif' ? record.steps.length : 1;
-    return await finish(opts.out, result.bytes, frames, t0);
+    const out = intoDir
+      ? join(opts.out, cliFileName(record, opts, positions, result.extension))
+      : opts.out;
+    return await finish(out, result.bytes, frames, t0);
   } finally {
     await generator.dispose();
   }
@@ -261,6 +163,40 @@ function stillFrame(
     params: { ...opts.params, mode },
     label: opts.label ? `${shown.map((p) => tokenText(record, p)).join(' + ')}  ${when}` : null,
   };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The file name an --out DIR/ export gets: prompt, seed, words and step(s), as the app's. */
+export function cliFileName(
+  record: GenerationRecord,
+  opts: CliExportOptions,
+  positions: number[],
+  extension: string,
+): string {
+  const n = record.steps.length;
+  const words = positions.length
+    ? positions.map((p) => tokenText(record, p)).join(' ')
+    : `${opts.wordSet} words`;
+  const summed = opts.cumulative ?? opts.format === 'png';
+  const steps = summed
+    ? `steps1-${n}-summed`
+    : opts.format === 'gif'
+      ? `steps1-${n}`
+      : `step${n}of${n}`;
+  const step =
+    opts.format === 'poster' ? `poster-${n}steps` : opts.format === 'zip' ? 'data' : steps;
+  return exportFileName(record, opts.format, {
+    words: opts.format === 'zip' ? undefined : words,
+    step,
+    extension,
+  });
 }
 
 /** Writes atomically (files.ts: through symlinks, never over a device) or to stdout for `-`. */

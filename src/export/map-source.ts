@@ -6,7 +6,8 @@
  */
 import type { WordMapSeries } from '../attention/series.ts';
 import type { GenerationRecord } from '../core/record.ts';
-import type { ImageInput, ImageKind } from '../core/overlay-types.ts';
+import { sharedRange } from '../attention/scale.ts';
+import type { ImageInput, ImageKind, MapScale } from '../core/overlay-types.ts';
 
 /** A step's map of a token position, alone or cumulative over steps 0..step (null: no such step). */
 export type MapSource = WordMapSeries;
@@ -22,4 +23,31 @@ export function recordImage(
   if (!data) return null;
   const { channels, height, width, range } = record.image;
   return { data, channels, height, width, range };
+}
+
+/**
+ * `source` under the UI's `Scale` choice: 'word' as is (each map over its own min–max); 'shared',
+ * each map stretched over the range shared by the prompt's words at the same step (and
+ * cumulative-or-not), as the overlay draws it (attention/scale.ts). Ranges are memoised per step.
+ */
+export function scaledMapSource(
+  source: MapSource,
+  record: GenerationRecord,
+  scale: MapScale,
+): MapSource {
+  if (scale === 'word') return source;
+  const ranges = new Map<string, { min: number; max: number } | null>();
+  return {
+    map(position, step, cumulative) {
+      const m = source.map(position, step, cumulative);
+      if (!m) return null;
+      const key = `${step}|${cumulative}`;
+      let range = ranges.get(key);
+      if (range === undefined) {
+        range = sharedRange((p) => source.map(p, step, cumulative), record.tokens);
+        ranges.set(key, range);
+      }
+      return range ? { ...m, ...range } : m;
+    },
+  };
 }

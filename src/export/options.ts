@@ -4,9 +4,16 @@
  */
 import { InvalidInputError } from '../core/errors.ts';
 
-export type ExportFormat = 'gif' | 'webm' | 'png' | 'poster' | 'zip';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['gif', 'webm', 'png', 'poster', 'zip'];
-/** The CLI has no video encoder (WebM is browser only). */
+export type ExportFormat = 'gif' | 'webm' | 'mp4' | 'png' | 'poster' | 'zip';
+export const EXPORT_FORMATS: readonly ExportFormat[] = [
+  'gif',
+  'webm',
+  'mp4',
+  'png',
+  'poster',
+  'zip',
+];
+/** The CLI has no video encoder (WebM and MP4 are browser only). */
 export const CLI_FORMATS: readonly ExportFormat[] = ['gif', 'png', 'poster', 'zip'];
 
 export type ExportSize = 256 | 512 | 1024;
@@ -17,12 +24,19 @@ export const DEFAULT_SIZE: ExportSize = 512;
 export const FPS_RANGE = { min: 1, max: 50 } as const;
 export const DEFAULT_FPS = 8;
 
+/** Poster cell side when none is chosen, the same in the app ("Cells") and the CLI (--size). */
+export const DEFAULT_POSTER_CELL: ExportSize = 256;
+
+/** A poster is written as a PNG or as an SVG (vector text, cells embedded as PNG). */
+export type PosterFile = 'png' | 'svg';
+
 /** Poster columns when none are chosen: this many steps spread over the run, then the cumulative map. */
 export const DEFAULT_POSTER_STEPS = 5;
 
 export const FILE_EXTENSIONS: Record<ExportFormat, string> = {
   gif: 'gif',
   webm: 'webm',
+  mp4: 'mp4',
   png: 'png',
   poster: 'png',
   zip: 'zip',

@@ -1,149 +1,198 @@
 /**
- * The poster: a paper-ready word × step grid, like the figures of DAAM and prompt-to-prompt.
- * Rows are words; the first column is the generated image, then one column per chosen step (that
- * step's map over the final image), then the cumulative map over all steps (DAAM's word map). Row
- * labels on the left, column titles on top, dark text on white.
+ * The poster: a paper-ready word × step figure, like those of DAAM and prompt-to-prompt. The title
+ * is the prompt, then the settings (model, seed, steps, guidance, layers and heads); the image
+ * column holds the generated image once; each word row has one cell per chosen step (that step's
+ * map over the final image) and the cumulative map (DAAM's word map). Under the grid: a colour bar
+ * and a note on how the colours were scaled (Per word, Shared or Absolute, as on screen). Written
+ * as SVG (figure.ts) and as PNG from that SVG.
  */
 import type { GenerationRecord } from '../core/record.ts';
-import { drawText, measureLabel } from '../render/bitmap-font.ts';
-import type { OverlayParams } from '../core/overlay-types.ts';
+import type { MapInput, MapScale, OverlayParams } from '../core/overlay-types.ts';
+import { contentPositions } from '../attention/scale.ts';
 import { stepLabel, tokenText } from './animation.ts';
+import type { Figure } from './figure.ts';
+import {
+  addLegend,
+  addLines,
+  modeNote,
+  scalingNote,
+  settingsText,
+  typeScale,
+  type MapChoice,
+} from './figure-parts.ts';
 import type { FrameRenderer } from './frame-renderer.ts';
 import { recordImage, type MapSource } from './map-source.ts';
 import { spreadSteps } from './options.ts';
+import { encodePng } from './png.ts';
 import { checkpoint, type ExportControl } from './progress.ts';
 
 export interface PosterSpec {
   record: GenerationRecord;
+  /** Maps as drawn: already under `scale` (map-source.ts scaledMapSource). */
   maps: MapSource;
-  /** Token positions, one row each; default every prompt word. */
+  /** Token positions, one row each; default the prompt's content words. */
   positions?: number[];
   /** Step indices, one column each; default a handful spread over the run. */
   steps?: number[];
-  /** Side of one cell in pixels. */
+  /** Side of one cell in pixels (the UI's "Cells" and the CLI's --size). */
   cell: number;
   params: OverlayParams;
+  /** The scale the maps were stretched with, for the note (default 'word'). */
+  scale?: MapScale;
+  /** Layers and heads the maps come from (default all). */
+  choice?: MapChoice;
+  /** An extra line for the notes (e.g. why these words were chosen). */
+  note?: string | null;
 }
 
-export interface PosterLayout {
-  width: number;
-  height: number;
-  cell: number;
-  gap: number;
-  /** Width of the row-label column and height of the title row. */
-  labelWidth: number;
-  titleHeight: number;
-  textScale: number;
-  columns: string[];
+/** The default poster rows: the content words (every word if the prompt has none). */
+export function posterPositions(record: GenerationRecord): number[] {
+  const content = contentPositions(record);
+  return content.length ? content : record.words.map((w) => w.tokenPosition);
+}
+
+const fmt = (v: number): string => (Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(3));
+const range = (m: MapInput | null): string => (m ? `${fmt(m.min)}–${fmt(m.max)}` : '');
+
+export interface PosterGrid {
   rows: string[];
-  /** Top-left pixel of cell (row, column). */
+  columns: string[];
+  /** Top-left of cell (row, column); column 0 is the image column. */
   cellAt(row: number, column: number): { x: number; y: number };
 }
 
-const TEXT_COLOR = [20, 20, 20] as const;
-
-/** Geometry of a poster: `rows` labelled rows × `columns` titled columns of `cell`-pixel cells. */
-export function posterLayout(rows: string[], columns: string[], cell: number): PosterLayout {
-  const textScale = Math.max(1, Math.round(cell / 128));
-  const gap = Math.max(4, Math.round(cell / 32));
-  const pad = 2 * gap;
-  const widest = Math.max(0, ...rows.map((r) => measureLabel(r, textScale).width));
-  const labelWidth = widest + 2 * pad;
-  const titleHeight = measureLabel('X', textScale).height + 2 * pad;
-  const width = labelWidth + columns.length * (cell + gap) + gap;
-  const height = titleHeight + rows.length * (cell + gap) + gap;
-  return {
-    width,
-    height,
-    cell,
-    gap,
-    labelWidth,
-    titleHeight,
-    textScale,
-    columns,
-    rows,
-    cellAt: (row, column) => ({
-      x: labelWidth + gap + column * (cell + gap),
-      y: titleHeight + row * (cell + gap),
-    }),
-  };
-}
-
-/** The default poster rows: every prompt word (unknown words included: they are shown as such). */
-export function posterPositions(record: GenerationRecord): number[] {
-  return record.words.map((w) => w.tokenPosition);
-}
-
-export interface Poster {
-  rgba: Uint8ClampedArray;
-  layout: PosterLayout;
-}
-
-export async function renderPoster(
+export async function posterFigure(
   spec: PosterSpec,
   renderer: FrameRenderer,
   control: ExportControl = {},
-): Promise<Poster> {
+): Promise<{ figure: Figure; grid: PosterGrid }> {
   const { record, cell } = spec;
   const total = record.steps.length;
+  const last = total - 1;
   const positions = spec.positions ?? posterPositions(record);
   const steps = spec.steps ?? spreadSteps(total);
-  const last = total - 1;
-  const columns = ['image', ...steps.map((s) => stepLabel(s, total)), 'all steps'];
-  const rows = positions.map((p) => tokenText(record, p));
-  const layout = posterLayout(rows, columns, cell);
-  const { width, height, textScale } = layout;
-
-  const rgba = new Uint8ClampedArray(width * height * 4).fill(255);
-  const textH = measureLabel('X', textScale).height;
-  columns.forEach((title, c) => {
-    const { x } = layout.cellAt(0, c);
-    const w = measureLabel(title, textScale).width;
-    const ty = Math.floor((layout.titleHeight - textH) / 2);
-    drawText(rgba, width, height, title, x + Math.floor((cell - w) / 2), ty, textScale, TEXT_COLOR);
-  });
-
-  const image = recordImage(record, last, 'final');
+  const scale = spec.scale ?? 'word';
+  const perCell = spec.params.normalize === 'minmax' && scale === 'word';
+  const perColumn = spec.params.normalize === 'minmax' && scale === 'shared';
   const params: OverlayParams = {
     ...spec.params,
     mode: spec.params.mode === 'compare' ? 'heatmap' : spec.params.mode,
   };
-  const cellsTotal = rows.length * columns.length;
+  const { fs, margin, gap } = typeScale(cell);
+  const small = Math.round(fs * 0.72);
+
+  const columns = ['image', ...steps.map((s) => stepLabel(s, total)), 'all steps'];
+  const mapColumns = [...steps.map((s) => ({ step: s, cum: false })), { step: last, cum: true }];
+  const rows = positions.map((p) => tokenText(record, p));
+  const labelW = Math.max(fs * 3, ...rows.map((r) => Math.ceil(r.length * fs * 0.62))) + 2 * margin;
+  const gridW = columns.length * (cell + gap) - gap;
+  const width = labelW + gridW + margin;
+
+  const figure: Figure = {
+    width,
+    height: 0,
+    title: `Wordlight poster: “${record.settings.prompt}”`,
+    description: `${settingsText(record, spec.choice)}. Rows: ${rows.join(', ') || 'none'}. Columns: ${columns.join(', ')}. ${scalingNote(params, scale)}`,
+    texts: [],
+    images: [],
+    bars: [],
+    lines: [],
+  };
+  const textW = width - 2 * margin;
+  let y = margin;
+  y = addLines(figure, `“${record.settings.prompt}”`, margin, y, textW, Math.round(fs * 1.25), {
+    bold: true,
+  });
+  y = addLines(figure, settingsText(record, spec.choice), margin, y + 2, textW, small, {
+    fill: '#333333',
+  });
+  y += Math.round(fs * 0.6);
+
+  // Column titles, and under them the shared range of each map column.
+  const colX = (c: number): number => labelW + c * (cell + gap);
+  const headerH = Math.round(fs * 1.4) + (perColumn ? Math.round(small * 1.4) : 0);
+  columns.forEach((title, c) => {
+    figure.texts.push({
+      x: colX(c) + cell / 2,
+      y: y + fs,
+      text: title,
+      size: fs,
+      anchor: 'middle',
+    });
+  });
+  if (perColumn) {
+    mapColumns.forEach(({ step, cum }, c) => {
+      const p = positions[0];
+      const m = p === undefined ? null : spec.maps.map(p, step, cum);
+      figure.texts.push({
+        x: colX(c + 1) + cell / 2,
+        y: y + Math.round(fs * 1.4) + small,
+        text: range(m),
+        size: small,
+        anchor: 'middle',
+        fill: '#555555',
+      });
+    });
+  }
+  const gridTop = y + headerH;
+  const captionH = perCell ? Math.round(small * 1.5) : 0;
+  const rowY = (r: number): number => gridTop + r * (cell + gap + captionH);
+
+  const image = recordImage(record, last, 'final');
+  const cellsTotal = 1 + rows.length * mapColumns.length;
   let done = 0;
-  const put = (tile: Uint8ClampedArray, row: number, column: number): void => {
-    const { x, y } = layout.cellAt(row, column);
-    for (let j = 0; j < cell; j++) {
-      rgba.set(tile.subarray(j * cell * 4, (j + 1) * cell * 4), ((y + j) * width + x) * 4);
-    }
+  const put = async (c: number, r: number, mapA: MapInput | null, title: string): Promise<void> => {
+    const rgba = await renderer.render({ size: cell, image, mapA, params });
+    const x = colX(c);
+    figure.images.push({
+      x,
+      y: rowY(r),
+      width: cell,
+      height: cell,
+      png: encodePng(rgba, cell, cell),
+      title,
+    });
+    await checkpoint(control, ++done, cellsTotal, `cell ${done}/${cellsTotal}`);
   };
 
+  await put(0, 0, null, 'the generated image');
   for (let r = 0; r < positions.length; r++) {
     const p = positions[r] ?? 0;
-    const { y } = layout.cellAt(r, 0);
-    drawText(
-      rgba,
-      width,
-      height,
-      rows[r] ?? '',
-      2 * layout.gap,
-      y + Math.floor((cell - textH) / 2),
-      textScale,
-      TEXT_COLOR,
-    );
-    put(await renderer.render({ size: cell, image, mapA: null, params }), r, 0);
-    await checkpoint(control, ++done, cellsTotal, `row ${r + 1}/${rows.length}`);
-    const mapsInRow = [
-      ...steps.map((s) => spec.maps.map(p, s, false)),
-      spec.maps.map(p, last, true),
-    ];
-    for (let c = 0; c < mapsInRow.length; c++) {
-      put(
-        await renderer.render({ size: cell, image, mapA: mapsInRow[c] ?? null, params }),
-        r,
-        c + 1,
-      );
-      await checkpoint(control, ++done, cellsTotal, `row ${r + 1}/${rows.length}`);
+    const word = rows[r] ?? '';
+    figure.texts.push({
+      x: margin,
+      y: rowY(r) + cell / 2 + fs * 0.35,
+      text: word,
+      size: fs,
+      bold: true,
+    });
+    for (let c = 0; c < mapColumns.length; c++) {
+      const { step, cum } = mapColumns[c]!;
+      const m = spec.maps.map(p, step, cum);
+      await put(c + 1, r, m, `“${word}”, ${columns[c + 1]}`);
+      if (perCell) {
+        figure.texts.push({
+          x: colX(c + 1) + cell / 2,
+          y: rowY(r) + cell + small + 1,
+          text: range(m),
+          size: small,
+          anchor: 'middle',
+          fill: '#555555',
+        });
+      }
     }
   }
-  return { rgba, layout };
+  const gridBottom = rowY(Math.max(1, positions.length)) - gap;
+  const notes = [
+    scalingNote(params, scale),
+    modeNote(params),
+    '“all steps”: attention summed over every step (DAAM’s word map); step columns: that step alone.',
+    ...(spec.params.mode === 'compare' ? ['Compare mode is drawn as one heatmap per word.'] : []),
+    ...(spec.note ? [spec.note] : []),
+  ];
+  figure.height = addLegend(figure, labelW, gridBottom + margin, gridW, fs, params, notes) + margin;
+  return {
+    figure,
+    grid: { rows, columns, cellAt: (r, c) => ({ x: colX(c), y: rowY(r) }) },
+  };
 }

@@ -13,39 +13,45 @@ import {
   type FrameRenderer,
   type FrameSpec,
 } from '../export/frame-renderer.ts';
-import type { MapSource } from '../export/map-source.ts';
+import { scaledMapSource, type MapSource } from '../export/map-source.ts';
 import {
   DEFAULT_FPS,
+  DEFAULT_POSTER_CELL,
   DEFAULT_SIZE,
   parseFps,
   type ExportFormat,
   type ExportSize,
+  type PosterFile,
 } from '../export/options.ts';
 import type { ExportProgress } from '../export/progress.ts';
 import { exportFileName, runExport, type ExportJob } from '../export/run.ts';
-import type { WebmSupport } from '../export/webm.ts';
+import type { VideoContainer, VideoSupport } from '../export/video.ts';
+import { VideoSupportState } from './video-support.svelte.ts';
+import { fileNameParts, shownWords, type ExportContent, type ShownWords } from './export-words.ts';
+import type { SvgRasterizer } from '../export/figure.ts';
 import { WordlightError } from '../core/errors.ts';
 import type { Explorer } from './explorer.svelte.ts';
 
 // Re-exported for components, which import from state/ only.
 export { EXPORT_SIZES, FPS_RANGE } from '../export/options.ts';
-export type { ExportFormat, ExportSize } from '../export/options.ts';
+export type { ExportFormat, ExportSize, PosterFile } from '../export/options.ts';
 
-/** 'view': the word(s) on screen (pinned or hovered; two in compare mode); 'grid': every word. */
-export type ExportContent = 'view' | 'grid';
+export type { ExportContent } from './export-words.ts';
 
 export interface ExportDeps {
   /** The FrameRenderer frames go through (the CPU reference renderer unless a test passes another). */
   createRenderer(): FrameRenderer;
   /** Hands over a finished file (a download in the app). */
   save(bytes: Uint8Array, fileName: string, mime: string): void;
-  /** Whether WebM can be encoded here, or why not. */
-  webmSupport(): Promise<WebmSupport>;
+  /** Whether WebM / MP4 can be encoded here (and with which codec), or why not. */
+  videoSupport(container: VideoContainer): Promise<VideoSupport>;
+  /** SVG → PNG for PNG posters; default the browser's own (canvas). */
+  rasterize?: SvgRasterizer;
 }
 
-async function defaultWebmSupport(): Promise<WebmSupport> {
-  const { webmSupport } = await import('../export/webm.ts');
-  return webmSupport();
+async function defaultVideoSupport(container: VideoContainer): Promise<VideoSupport> {
+  const { videoSupport } = await import('../export/video.ts');
+  return videoSupport(container);
 }
 
 async function defaultSave(bytes: Uint8Array, fileName: string, mime: string): Promise<void> {
@@ -53,10 +59,10 @@ async function defaultSave(bytes: Uint8Array, fileName: string, mime: string): P
   downloadBytes(bytes, fileName, mime);
 }
 
-const DEFAULT_DEPS: ExportDeps = {
+export const DEFAULT_DEPS: ExportDeps = {
   createRenderer: createCpuFrameRenderer,
   save: (bytes, name, mime) => void defaultSave(bytes, name, mime),
-  webmSupport: defaultWebmSupport,
+  videoSupport: defaultVideoSupport,
 };
 
 export class ExportState {
@@ -65,7 +71,10 @@ export class ExportState {
   #format = $state<ExportFormat>('gif');
   #size = $state<ExportSize>(DEFAULT_SIZE);
   #fps = $state(DEFAULT_FPS);
+  #cell = $state<ExportSize>(DEFAULT_POSTER_CELL);
   #content = $state<ExportContent>('view');
+  #posterWords = $state<ExportContent>('content');
+  #posterFile = $state<PosterFile>('png');
   #label = $state(true);
   #running = $state(false);
   #progress = $state.raw<ExportProgress | null>(null);
@@ -73,12 +82,12 @@ export class ExportState {
   #saved = $state<string | null>(null);
   /** The record the last file was saved from: "Saved …" is about that result only. */
   #savedFrom = $state.raw<GenerationRecord | null>(null);
-  #webm = $state.raw<WebmSupport | null>(null);
   #controller: AbortController | null = null;
 
   constructor(explorer: Explorer, deps: Partial<ExportDeps> = {}) {
     this.#explorer = explorer;
     this.#deps = { ...DEFAULT_DEPS, ...deps };
+    this.video = new VideoSupportState(this.#deps.videoSupport);
   }
 
   get format(): ExportFormat {
@@ -106,11 +115,26 @@ export class ExportState {
       // The input shows its own invalid state; the export keeps the last good rate.
     }
   }
+  /** Poster cell side in pixels (the CLI's --size for a poster: the same numbers). */
+  get cell(): ExportSize {
+    return this.#cell;
+  }
+  set cell(v: ExportSize) {
+    this.#cell = v;
+  }
+  /** The words choice of the current format (posters keep their own: content words by default). */
   get content(): ExportContent {
-    return this.#content;
+    return this.#format === 'poster' ? this.#posterWords : this.#content;
   }
   set content(v: ExportContent) {
-    this.#content = v;
+    if (this.#format === 'poster') this.#posterWords = v;
+    else this.#content = v;
+  }
+  get posterFile(): PosterFile {
+    return this.#posterFile;
+  }
+  set posterFile(v: PosterFile) {
+    this.#posterFile = v;
   }
   get label(): boolean {
     return this.#label;
@@ -131,15 +155,10 @@ export class ExportState {
   get saved(): string | null {
     return this.#savedFrom === this.#explorer.record ? this.#saved : null;
   }
-  /** null until checked. */
-  get webm(): WebmSupport | null {
-    return this.#webm;
-  }
-
-  /** Why WebM cannot be chosen, or null when it can (or has not been checked yet). */
+  /** Video formats this browser can encode, with the reason where it cannot. */
+  readonly video: VideoSupportState;
   get webmUnavailable(): string | null {
-    const w = this.#webm;
-    return w && !w.supported ? w.reason : null;
+    return this.video.unavailable('webm');
   }
 
   /** Why nothing can be exported right now, or null. */
@@ -150,7 +169,10 @@ export class ExportState {
     if (!record || record.steps.length === 0)
       return 'Generate an image first: there is nothing to export yet.';
     if (!record.complete) return 'The last generation was cancelled: generate again to export it.';
-    if (this.#format === 'webm' && this.webmUnavailable) return this.webmUnavailable;
+    if (this.#format === 'webm' || this.#format === 'mp4') {
+      const why = this.video.unavailable(this.#format);
+      if (why) return why;
+    }
     return null;
   }
 
@@ -169,36 +191,47 @@ export class ExportState {
     return p === null ? [] : [p];
   }
 
-  async checkWebm(): Promise<void> {
-    if (this.#webm) return;
-    try {
-      this.#webm = await this.#deps.webmSupport();
-    } catch (e) {
-      this.#webm = { supported: false, reason: e instanceof Error ? e.message : String(e) };
-    }
-    if (this.#format === 'webm' && this.webmUnavailable) this.#format = 'gif';
+  /** The positions an export shows, and a line saying why when it had to choose for the user. */
+  get shown(): ShownWords {
+    const record = this.#explorer.record;
+    if (!record) return { positions: [], note: null };
+    return shownWords(record, this.content, this.#explorer.selection.pinned, this.viewPositions);
   }
 
-  /** Maps as on screen: the explorer's cache with its layer and head choice. */
+  async checkVideo(): Promise<void> {
+    await this.video.check();
+    if ((this.#format === 'webm' || this.#format === 'mp4') && this.video.unavailable(this.#format))
+      this.#format = 'gif';
+  }
+
+  /** Maps as on screen: the explorer's cache with its layer and head choice, under its Scale. */
   #mapSource(record: GenerationRecord): MapSource {
     const ex = this.#explorer;
     const { layer, head } = ex.mapSelection;
-    return {
+    const raw: MapSource = {
       map: (position, step, cumulative) =>
         ex.maps.get(record, { step, layer, head, cumulative })?.maps[position] ?? null,
     };
+    return scaledMapSource(raw, record, ex.settings.scale);
+  }
+
+  /** The layers and heads the maps come from, in words (poster settings line). */
+  #choice(): { layers: string; heads: string } {
+    const { layer, head } = this.#explorer.mapSelection;
+    return { layers: String(layer), heads: head === 'all' ? 'all' : `head ${head}` };
   }
 
   #animation(record: GenerationRecord, maps: MapSource): AnimationSpec {
     const ex = this.#explorer;
-    const grid = this.#content === 'grid';
+    const { positions, note } = this.shown;
+    const grid = this.#content !== 'view' || note !== null;
     return {
       record,
       maps,
       size: this.#size,
       fps: this.#fps,
       layout: grid ? 'grid' : 'overlay',
-      positions: grid ? record.words.map((w) => w.tokenPosition) : this.viewPositions,
+      positions,
       params: ex.overlayParams,
       label: this.#label,
       image: ex.selection.imageKind,
@@ -229,22 +262,27 @@ export class ExportState {
     switch (this.#format) {
       case 'gif':
       case 'webm':
+      case 'mp4':
         return { format: this.#format, animation: this.#animation(record, maps) };
       case 'png':
-        return this.#content === 'grid'
+        return this.#content !== 'view' || this.shown.note !== null
           ? { format: 'png', animation: this.#animation(record, maps), step: this.#explorer.step }
           : { format: 'png', frame: this.#viewFrame(record) };
       case 'poster': {
-        const rows =
-          this.#content === 'view' && this.viewPositions.length ? this.viewPositions : undefined;
+        const { positions, note } = this.shown;
         return {
           format: 'poster',
+          file: this.#posterFile,
+          ...(this.#deps.rasterize ? { rasterize: this.#deps.rasterize } : {}),
           poster: {
             record,
             maps,
-            cell: this.#size / 2,
+            positions,
+            cell: this.#cell,
             params: this.#explorer.overlayParams,
-            ...(rows ? { positions: rows } : {}),
+            scale: this.#explorer.settings.scale,
+            choice: this.#choice(),
+            note,
           },
         };
       }
@@ -281,7 +319,13 @@ export class ExportState {
         onProgress: (p) => (this.#progress = p),
       });
       if (controller.signal.aborted) throw new ExportCancelledError();
-      const name = exportFileName(record, this.#format);
+      const ex = this.#explorer;
+      const parts = fileNameParts(record, this.#format, this.content, this.shown, {
+        step: ex.step,
+        cumulative: ex.selection.cumulative,
+        posterFile: this.#posterFile,
+      });
+      const name = exportFileName(record, this.#format, parts);
       this.#deps.save(result.bytes, name, result.mime);
       this.#saved = name;
       this.#savedFrom = record;

@@ -10,19 +10,9 @@
 import type { GenerationRecord } from '../core/record.ts';
 import type { MapCache, MapSelection } from './maps.ts';
 
-/** Function words: they carry grammar, not an object, and are left out of the chart by default. */
-export const STOP_WORDS: ReadonlySet<string> = new Set([
-  'a',
-  'an',
-  'the',
-  'on',
-  'at',
-  'in',
-  'and',
-  'of',
-  'to',
-  'with',
-]);
+// Shared with the exports' "Content words" choice.
+import { contentPositions } from '../attention/scale.ts';
+export { contentPositions, STOP_WORDS } from '../attention/scale.ts';
 
 export interface WordSeries {
   position: number;
@@ -37,11 +27,6 @@ export interface StepSeries {
   words: WordSeries[];
   /** The largest share of any word at any step (the chart's y range). */
   max: number;
-}
-
-/** Token positions of the prompt's content words (not function words, not special tokens). */
-export function contentPositions(record: GenerationRecord): number[] {
-  return record.words.filter((w) => !STOP_WORDS.has(w.word)).map((w) => w.tokenPosition);
 }
 
 function meanOf(data: Float32Array, n: number): number {

@@ -3,32 +3,10 @@
  * little attention looks dim instead of being stretched to full brightness), and each word's peak
  * and area above τ, the two numbers shown beside its chip.
  */
-import type { TokenInfo } from '../core/record.ts';
-import type { MapInput, MapNormalization, MapScale } from '../core/overlay-types.ts';
+import type { MapInput, MapNormalization } from '../core/overlay-types.ts';
 
-/**
- * The maps as drawn under `scale`: unchanged for 'word'; for 'shared', the same data with min and
- * max replaced by the lowest min and highest max over the prompt's words (special tokens excluded:
- * the start token holds most of the attention and would make every word look empty). New objects
- * once per selection, so a hover still only picks one out.
- */
-export function scaledMaps(
-  maps: readonly MapInput[],
-  tokens: readonly TokenInfo[],
-  scale: MapScale,
-): MapInput[] {
-  if (scale === 'word') return [...maps];
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const t of tokens) {
-    const m = maps[t.position];
-    if (t.special || !m) continue;
-    lo = Math.min(lo, m.min);
-    hi = Math.max(hi, m.max);
-  }
-  if (!(hi >= lo)) return [...maps];
-  return maps.map((m) => ({ ...m, min: lo, max: hi }));
-}
+// One implementation for the screen and the exports: attention/scale.ts.
+export { scaledMaps } from '../attention/scale.ts';
 
 export interface WordStats {
   /** Highest raw value of the map (attention probability, or a sum over steps when cumulative). */

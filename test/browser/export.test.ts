@@ -1,17 +1,20 @@
 /**
  * Export in real headless Chromium:
- *  - a WebM made by export/webm.ts (WebCodecs + our muxer) loads in a <video> with a finite
- *    duration > 0 and seeks;
+ *  - WebM and MP4 made by export/video.ts (WebCodecs + mediabunny) load in a <video> with the
+ *    right duration, seek, and show the right frame after the seek;
  *  - in the app, the export panel is disabled with a hint before a generation; after one, a GIF
- *    export of a pinned word produces a download whose frames = steps and size = the one chosen.
- * The downloaded GIF's last frame goes to test-results/export/ — look at it.
+ *    export of a pinned word produces a download whose frames = steps and size = the one chosen;
+ *    the MP4 choice (named `MP4`) downloads a video that plays; posters come as SVG (parsed as XML,
+ *    opened in a page and screenshotted) and PNG, with prompt, settings, colour bar and note;
+ *    "On screen" with no word says it shows the content words.
+ * Files and screenshots go to test-results/export/ — look at them.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeGif, savePng } from '../unit/export/helpers.ts';
+import { decodeGif, decodePng, savePng } from '../unit/export/helpers.ts';
 import { STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
-import type {} from './pages/webm-export.ts';
+import type {} from './pages/video-export.ts';
 import { useBrowserSession } from './harness.ts';
 
 const OUT = 'test-results/export';
@@ -21,20 +24,30 @@ const session = useBrowserSession(STABLE_SERVER);
 
 beforeAll(async () => {});
 
-describe('WebM export', () => {
-  it('encodes a WebM that plays with a finite duration and seeks', async () => {
-    const page = await session.browser.newPage();
-    await page.goto(`${session.server.url}test/browser/pages/webm-export.html`);
-    await page.waitForFunction(() => typeof window.__webmCheck === 'function');
-    const result = await page.evaluate(() => window.__webmCheck!());
-    expect(result.support.supported, JSON.stringify(result.support)).toBe(true);
-    expect(Number.isFinite(result.duration)).toBe(true);
-    expect(result.duration).toBeCloseTo(2, 1);
-    expect(result.seekableEnd).toBeGreaterThan(1.5);
-    expect(result.seekedTo).toBeGreaterThan(1);
-    expect(result.bytes).toBeGreaterThan(1000);
-    await page.close();
-  });
+describe('video export (WebCodecs + mediabunny)', () => {
+  for (const container of ['webm', 'mp4'] as const) {
+    it(`encodes a ${container.toUpperCase()} that plays with its duration, seeks, and shows the right frame`, async () => {
+      const page = await session.browser.newPage();
+      await page.goto(`${session.server.url}test/browser/pages/video-export.html`);
+      await page.waitForFunction(() => typeof window.__videoCheck === 'function');
+      const result = await page.evaluate((c) => window.__videoCheck!(c), container);
+      console.log(`${container}: ${JSON.stringify(result)}`);
+      expect(result.support.supported, JSON.stringify(result.support)).toBe(true);
+      expect(Number.isFinite(result.duration)).toBe(true);
+      expect(result.duration).toBeCloseTo(2, 1);
+      expect(result.seekableEnd).toBeGreaterThan(1.5);
+      expect(result.seekedTo).toBeCloseTo(1.25, 2);
+      expect(result.bytes).toBeGreaterThan(1000);
+      // The frame on screen after the seek is frame 12: its bar is where frame 12 drew it.
+      expect(Math.abs(result.barAt - result.barExpected)).toBeLessThanOrEqual(4);
+      if (container === 'mp4') {
+        expect(result.head).toBe('ftyp');
+        // This Chromium encodes H.264: MP4 is H.264, no fallback note.
+        expect(result.support.supported && result.support.codec).toBe('avc');
+      }
+      await page.close();
+    });
+  }
 });
 
 describe('export panel in the app', () => {
@@ -79,6 +92,122 @@ describe('export panel in the app', () => {
       256,
     );
     expect(await page.getByText(/^Saved wordlight-/).isVisible()).toBe(true);
+  });
+
+  it('exports an MP4 from the control named MP4; it decodes with one frame per step', async () => {
+    await page.getByRole('radio', { name: 'MP4' }).check();
+    const button = page.getByRole('button', { name: 'Export MP4' });
+    await expect.poll(() => button.isDisabled()).toBe(false);
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    expect(download.suggestedFilename()).toBe(
+      'wordlight-a-red-circle-on-the-left-s0-red-steps1-4.mp4',
+    );
+    const path = `${OUT}/${download.suggestedFilename()}`;
+    await download.saveAs(path);
+    const bytes = readFileSync(path);
+    const probe = await page.evaluate(async (b64) => {
+      const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const video = document.createElement('video');
+      video.muted = true;
+      video.src = URL.createObjectURL(new Blob([bin], { type: 'video/mp4' }));
+      await new Promise((r, j) => {
+        video.onloadeddata = r;
+        video.onerror = () => j(new Error(`video error ${video.error?.code}`));
+      });
+      const duration = video.duration;
+      video.currentTime = 0.3;
+      await new Promise((r) => (video.onseeked = r));
+      return { duration, at: video.currentTime, w: video.videoWidth };
+    }, bytes.toString('base64'));
+    // 4 steps at 8 frames/s.
+    expect(probe.duration).toBeCloseTo(0.5, 1);
+    expect(probe.at).toBeCloseTo(0.3, 2);
+    expect(probe.w).toBe(256);
+  });
+
+  it('exports the poster as SVG that parses as XML and opens in Chromium, and as PNG', async () => {
+    await page.getByRole('radio', { name: 'Poster' }).check();
+    expect(await page.getByRole('combobox', { name: 'Cells' }).inputValue()).toBe('256');
+    await page.getByRole('combobox', { name: 'File' }).selectOption('svg');
+    const button = page.getByRole('button', { name: 'Export poster (SVG)' });
+    await expect.poll(() => button.isDisabled()).toBe(false);
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    expect(download.suggestedFilename()).toBe(
+      'wordlight-a-red-circle-on-the-left-s0-content-words-poster-4steps.svg',
+    );
+    const path = `${OUT}/${download.suggestedFilename()}`;
+    await download.saveAs(path);
+    const svg = readFileSync(path, 'utf8');
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const error = doc.querySelector('parsererror')?.textContent ?? null;
+      const root = doc.documentElement;
+      return {
+        error,
+        root: root.nodeName,
+        width: Number(root.getAttribute('width')),
+        images: doc.getElementsByTagName('image').length,
+        texts: [...doc.getElementsByTagName('text')].map((t) => t.textContent ?? ''),
+        gradients: doc.getElementsByTagName('linearGradient').length,
+      };
+    }, svg);
+    expect(parsed.error).toBeNull();
+    expect(parsed.root).toBe('svg');
+    // Content words red, circle, left: the image once + 3 rows × (4 steps + all steps).
+    expect(parsed.images).toBe(1 + 3 * 5);
+    expect(parsed.gradients).toBe(1);
+    const text = parsed.texts.join('\n');
+    expect(text).toContain('“a red circle on the left”');
+    expect(text).toMatch(/seed 0 · 4 steps · guidance [\d.]+ · layers: all · heads: all/);
+    expect(text).toMatch(/Scale: Shared/);
+    expect(parsed.texts).toEqual(
+      expect.arrayContaining(['red', 'circle', 'left', 'image', 'all steps']),
+    );
+
+    // Open the file itself in a page, as a person would, and look at it.
+    const view = await session.browser.newPage();
+    await view.setViewportSize({ width: parsed.width, height: 900 });
+    // The harness blocks file:// and other origins: serve the file's bytes at a same-origin URL.
+    const at = `${session.server.url}poster-under-test.svg`;
+    await view.route(at, (route) => route.fulfill({ body: svg, contentType: 'image/svg+xml' }));
+    await view.goto(at);
+    const size = await view.evaluate(() => {
+      const r = document.documentElement.getBoundingClientRect();
+      return [r.width, r.height];
+    });
+    expect(size[0]).toBe(parsed.width);
+    await view.screenshot({ path: `${OUT}/poster-svg-in-chromium.png`, fullPage: true });
+    await view.close();
+
+    await page.getByRole('combobox', { name: 'File' }).selectOption('png');
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export poster (PNG)' }).click(),
+    ]);
+    expect(png.suggestedFilename()).toMatch(/-content-words-poster-4steps\.png$/);
+    await png.saveAs(`${OUT}/app-poster.png`);
+    const decoded = decodePng(readFileSync(`${OUT}/app-poster.png`));
+    expect(decoded.width).toBe(parsed.width);
+    // A cell of 256 px: the image cell's left column is the image, not white.
+    expect(decoded.width).toBeGreaterThan(6 * 256);
+  });
+
+  it('"On screen" with no word pinned says it shows the content words, and does', async () => {
+    await page.getByRole('button', { name: 'red', exact: true }).click(); // unpin "red"
+    await page.mouse.move(5, 5);
+    await page.getByRole('radio', { name: 'PNG' }).check();
+    await page.getByRole('radio', { name: 'On screen' }).check();
+    await expect
+      .poll(() => page.getByTestId('export-words-note').textContent())
+      .toMatch(/No word is pinned or hovered: the export shows the content words/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export PNG' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(
+      'wordlight-a-red-circle-on-the-left-s0-content-words-step4of4.png',
+    );
+    await download.saveAs(`${OUT}/app-on-screen-no-word.png`);
   });
 
   it('left no page errors', () => {

@@ -4,7 +4,7 @@
  * leaving no file behind.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,6 +46,28 @@ describe('wordlight export: bad input (no model work)', () => {
       'Unsupported format "mp4": use one of gif, png, poster, zip.',
     );
     expect(() => parseExportArgs(['--prompt', 'a', '--format', 'gif'])).toThrow(/missing --out/);
+  });
+
+  it('poster cells default to 256 px, as the app\'s "Cells 256 px"; scale and words are checked', () => {
+    const o = parseExportArgs(['--prompt', 'a', '--format', 'poster', '--out', 'x.svg']);
+    expect(o !== 'help' && [o.size, o.scale, o.wordSet]).toEqual([256, 'shared', 'content']);
+    expect(() =>
+      parseExportArgs(['--prompt', 'a', '--format', 'poster', '--out', 'x', '--scale', 'global']),
+    ).toThrow('--scale must be one of word, shared (got "global").');
+    expect(() =>
+      parseExportArgs([
+        '--prompt',
+        'a red',
+        '--format',
+        'poster',
+        '--out',
+        'x',
+        '--word',
+        'red',
+        '--words',
+        'all',
+      ]),
+    ).toThrow('use --word W… or --words content|all, not both.');
   });
 });
 
@@ -128,6 +150,33 @@ describe.skipIf(!HAVE_MODEL)('wordlight export on the real model', () => {
     };
     const attn = index.files.find((f) => f.path === 'attention/attn_down_1_0.npy');
     expect(attn?.shape).toEqual([3, 4, 256, 20]);
+  });
+
+  it('names a poster written into a directory after prompt, seed, words and step; writes SVG for *.svg', async () => {
+    const sub = join(dir, 'posters');
+    mkdirSync(sub);
+    const named = await runCliExport(parse('poster', `${sub}/`, ['--seed', '7']));
+    expect(named.file).toBe(
+      join(sub, 'wordlight-a-red-circle-on-the-left-s7-content-words-poster-3steps.png'),
+    );
+    expect(decodePng(readFileSync(named.file)).width).toBeGreaterThan(5 * 256);
+
+    const svg = await runCliExport(parse('poster', join(sub, 'fig.svg'), ['--seed', '7']));
+    const text = readFileSync(svg.file, 'utf8');
+    expect(text.startsWith('<?xml')).toBe(true);
+    expect(text).toContain('“a red circle on the left and a blue square on the right”');
+    // Content words red, circle, left, blue, square, right: the image once + 6 rows × (3 steps + all).
+    expect(text.match(/<image /g)).toHaveLength(1 + 6 * 4);
+    expect(text).toContain('Scale: Shared');
+    expect(text).toMatch(/seed 7 · 3 steps/);
+
+    const perWord = await runCliExport(
+      parse('poster', join(sub, 'word.svg'), ['--seed', '7', '--scale', 'word', '--words', 'all']),
+    );
+    const t2 = readFileSync(perWord.file, 'utf8');
+    expect(t2).toContain('Scale: Per word');
+    // Every word: 13 rows.
+    expect(t2.match(/<image /g)).toHaveLength(1 + 13 * 4);
   });
 
   it('a cancelled export leaves no file and no partial file', async () => {
