@@ -4,7 +4,8 @@
  * during the first F of the steps (word swap or refinement alignment, see model/align.ts). Writes
  * DIR/source/ and DIR/edited/ (the same files as `generate`), DIR/diff.png (per-pixel image
  * difference, white = a change of half the value range or more) and DIR/edit.json (alignment,
- * weights, injection, per-word map changes). Everything is checked before any model work.
+ * weights, injection, per-word map changes); with --poster also DIR/poster.png and poster.svg, with
+ * --gif DIR/edit.gif (source | edited | difference). Everything is checked before any model work.
  */
 import { warnOutsideGrammar } from './grammar-warning.ts';
 import { join } from 'node:path';
@@ -21,9 +22,10 @@ import { writeGenerationOutputs } from './generate.ts';
 import { makeDir, writeOutput } from './files.ts';
 import type { Subcommand } from './main.ts';
 import { parseWeights } from './weights.ts';
+import { writeEditExports } from './edit-export.ts';
 
 const USAGE =
-  'wordlight edit --prompt P --to Q --inject F --out DIR [--weight WORD=FACTOR …] [--seed S] [--steps N] [--guidance G] [--model DIR] [--ep wasm|cpu] [--threads N]';
+  'wordlight edit --prompt P --to Q --inject F --out DIR [--poster] [--gif] [--weight WORD=FACTOR …] [--seed S] [--steps N] [--guidance G] [--model DIR] [--ep wasm|cpu] [--threads N]';
 
 const OPTIONS = {
   prompt: { type: 'string' },
@@ -37,6 +39,8 @@ const OPTIONS = {
   weight: { type: 'string', multiple: true },
   ep: { type: 'string' },
   threads: { type: 'string' },
+  poster: { type: 'boolean' },
+  gif: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -175,6 +179,8 @@ export const editCommand: Subcommand = {
       await writeOutput(join(o.out!, 'diff.png'), differencePng(source, edited));
       const summary = editSummary(source, edited);
       await writeOutput(join(o.out!, 'edit.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      // --poster: DIR/poster.png + poster.svg; --gif: DIR/edit.gif (source | edited | difference).
+      await writeEditExports(o.out!, source, edited, { poster: !!o.poster, gif: !!o.gif });
       console.log(
         `${o.out}: "${prompt}" → "${to}" (${summary.alignment.mode}), seed ${base.seed}, source maps injected in ${summary.injection.injectedSteps}/${base.steps} steps; ${(100 * summary.image.changedPixelShare).toFixed(1)}% of pixels changed`,
       );

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
+import { decodeGif, decodePng, savePng } from '../export/helpers.ts';
 
 let out = '';
 beforeAll(async () => {
@@ -78,6 +79,48 @@ describe('wordlight edit', () => {
     const png = await readFile(join(dir, 'diff.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   }, 120_000);
+
+  it('--poster and --gif add the comparison poster (PNG, SVG) and animation', async () => {
+    const dir = join(out, 'exports');
+    const r = await capture([
+      'edit',
+      '--prompt',
+      SOURCE,
+      '--to',
+      TARGET,
+      '--inject',
+      '0.5',
+      '--seed',
+      '3',
+      '--steps',
+      '3',
+      '--out',
+      dir,
+      '--poster',
+      '--gif',
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual([
+      'diff.png',
+      'edit.gif',
+      'edit.json',
+      'edited',
+      'poster.png',
+      'poster.svg',
+      'source',
+    ]);
+    const svg = await readFile(join(dir, 'poster.svg'), 'utf8');
+    expect(svg).toContain('triangle → square');
+    expect(svg).toMatch(/word swap · source maps injected in \d\/3 steps/);
+    // Images row + content words big, red, triangle, left, small, blue, circle, right: 3 cells each.
+    expect(svg.match(/<image /g)).toHaveLength(3 * 9);
+    const gif = decodeGif(await readFile(join(dir, 'edit.gif')));
+    expect(gif.frames).toHaveLength(3);
+    expect([gif.width, gif.height]).toEqual([3 * 256, 256]);
+    const png = decodePng(await readFile(join(dir, 'poster.png')));
+    savePng('cli-edit-poster.png', png.rgba, png.width, png.height);
+  }, 180_000);
 
   it('generate --weight records the weight and changes the image', async () => {
     const a = join(out, 'w1');
