@@ -201,7 +201,7 @@ export async function editPosterFigure(
   }
   const bottom = rowY(rows.length + 1) - gap + margin;
   const notes = [
-    scalingNote(params, spec.scale),
+    scalingNote(params, spec.scale, false),
     modeNote(params),
     'Maps: attention summed over all steps (DAAM’s word map); a row pairs a source word with the edited word the edit aligned it with.',
     'Difference: image |edited − source| in grey (white = half the value range or more); map edited − source of raw attention, red more, blue less, scaled to the largest change (printed in the cell).',

@@ -146,6 +146,7 @@ describe('export panel in the app', () => {
         error,
         root: root.nodeName,
         width: Number(root.getAttribute('width')),
+        height: Number(root.getAttribute('height')),
         images: doc.getElementsByTagName('image').length,
         texts: [...doc.getElementsByTagName('text')].map((t) => t.textContent ?? ''),
         gradients: doc.getElementsByTagName('linearGradient').length,
@@ -166,7 +167,7 @@ describe('export panel in the app', () => {
 
     // Open the file itself in a page, as a person would, and look at it.
     const view = await session.browser.newPage();
-    await view.setViewportSize({ width: parsed.width, height: 900 });
+    await view.setViewportSize({ width: parsed.width, height: parsed.height });
     // The harness blocks file:// and other origins: serve the file's bytes at a same-origin URL.
     const at = `${session.server.url}poster-under-test.svg`;
     await view.route(at, (route) => route.fulfill({ body: svg, contentType: 'image/svg+xml' }));
@@ -176,7 +177,7 @@ describe('export panel in the app', () => {
       return [r.width, r.height];
     });
     expect(size[0]).toBe(parsed.width);
-    await view.screenshot({ path: `${OUT}/poster-svg-in-chromium.png`, fullPage: true });
+    await view.screenshot({ path: `${OUT}/poster-svg-in-chromium.png`, timeout: 120_000 });
     await view.close();
 
     await page.getByRole('combobox', { name: 'File' }).selectOption('png');
