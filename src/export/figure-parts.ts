@@ -80,8 +80,8 @@ export function scalingNote(params: OverlayParams, scale: MapScale, ranges = tru
     return 'Scale: Absolute. Colour = the raw attention probability from 0 to 1 (sums over steps are clipped at 1); no map is stretched.';
   }
   return scale === 'shared'
-    ? "Scale: Shared. In each column every word's map is stretched over one range, the lowest minimum and highest maximum of the prompt's words at that step${ranges ? ' (printed under the column title)' : ''}, so a word that takes little attention looks dim."
-    : 'Scale: Per word. Every map is stretched over its own minimum–maximum${ranges ? ' (printed under each cell)' : ''}, so a word that takes little attention looks as bright as a strong one; compare cells by their ranges.';
+    ? `Scale: Shared. In each column every word's map is stretched over one range, the lowest minimum and highest maximum of the prompt's words at that step${ranges ? ' (printed under the column title)' : ''}, so a word that takes little attention looks dim.`
+    : `Scale: Per word. Every map is stretched over its own minimum–maximum${ranges ? ' (printed under each cell)' : ''}, so a word that takes little attention looks as bright as a strong one; compare cells by their ranges.`;
 }
 
 export function modeNote(params: OverlayParams): string {
