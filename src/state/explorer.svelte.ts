@@ -21,13 +21,8 @@ import { SettingsState } from './settings.svelte.ts';
 import { WordScoreState, type ScoreClient } from './scores.svelte.ts';
 import { stepSeries, type StepSeries } from './step-series.ts';
 import { scaledMaps, wordStats, type WordStats } from './word-scale.ts';
-import {
-  checkModelFields,
-  parseHashReport,
-  serializeHash,
-  type DroppedField,
-  type HashState,
-} from './url-hash.ts';
+import { parseHashReport, serializeHash, type DroppedField, type HashState } from './url-hash.ts';
+import { applyViewFields, displayFields, editFields, fitLinkToModel } from './link-fields.ts';
 
 export interface Chip {
   position: number;
@@ -317,17 +312,9 @@ export class Explorer {
     const { state: h, dropped } = parseHashReport(hash);
     this.#dropped = dropped;
     this.#fromUrl = { ...this.#fromUrl, ...h };
-    const s = this.settings;
-    if (h.prompt !== undefined) s.prompt = h.prompt;
-    if (h.seed !== undefined) s.seed = h.seed;
-    if (h.steps !== undefined) s.steps = h.steps;
-    if (h.guidance !== undefined) s.guidance = h.guidance;
-    if (h.colormap !== undefined) s.colormap = h.colormap;
-    if (h.mode !== undefined) s.mode = h.mode;
-    if (h.words !== undefined) this.selection.pinned = h.words;
-    if (h.layer !== undefined) this.selection.layer = h.layer;
-    if (h.head !== undefined) this.selection.head = h.head;
-    if (h.weights !== undefined) s.weights = h.weights;
+    if (h.prompt !== undefined) this.settings.prompt = h.prompt;
+    if (h.weights !== undefined) this.settings.weights = h.weights;
+    applyViewFields(h, this.settings, this.selection);
     if (h.edit !== undefined) {
       this.edit.kind = 'edit';
       this.edit.prompt = h.edit.prompt;
@@ -349,18 +336,8 @@ export class Explorer {
 
   /** A linked layer or head this model lacks falls back to all, and the link notice says why. */
   #checkLinkAgainstModel(): void {
-    const manifest = this.generation.model?.manifest;
-    if (!manifest?.attention) return;
-    const { layer, head } = this.selection;
-    const wrong = checkModelFields(
-      { layer, head },
-      { name: manifest.name, layers: manifest.attention },
-    );
+    const wrong = fitLinkToModel(this.selection, this.generation.model?.manifest);
     if (wrong.length === 0) return;
-    for (const d of wrong) {
-      if (d.field === 'layer') this.selection.layer = 'all';
-      if (d.field === 'head') this.selection.head = 'all';
-    }
     this.#dropped = [
       ...this.#dropped.filter((d) => !wrong.some((w) => w.field === d.field)),
       ...wrong,
@@ -375,24 +352,12 @@ export class Explorer {
       seed: gen.seed,
       steps: gen.steps,
       guidance: gen.guidance,
-      words: [...this.selection.pinned],
+      ...displayFields(this.settings, this.selection),
       // Before the record has steps, keep a restored step rather than writing 0 over it.
       step: this.stepCount > 0 ? this.#step : this.selection.step,
-      layer: this.selection.layer,
-      head: this.selection.head,
-      colormap: this.settings.colormap,
-      mode: this.settings.mode,
       ...(gen.weights ? { weights: gen.weights } : {}),
-      ...this.#editHash(),
+      ...editFields(this.edit),
     };
-  }
-
-  #editHash(): Pick<HashState, 'edit' | 'seed2'> {
-    const a = this.edit.applied;
-    if (!a) return {};
-    return a.kind === 'seeds'
-      ? { seed2: a.seed2 }
-      : { edit: { prompt: a.prompt, inject: a.inject } };
   }
 
   get hash(): string {
