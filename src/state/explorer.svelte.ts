@@ -11,6 +11,7 @@ import type { WordScore } from '../scoring/word-scores.ts';
 import type { OverlayRenderer } from '../render/overlay-renderer.ts';
 import type { ImageInput, MapInput, OverlayMode, OverlayParams } from '../core/overlay-types.ts';
 import { createContext } from './context.ts';
+import { ComparePairState } from './compare-pair.svelte.ts';
 import { EditState } from './edit.svelte.ts';
 import { EXAMPLE_PROMPTS } from './examples.ts';
 import { GenerationState } from './generation.svelte.ts';
@@ -52,6 +53,8 @@ export class Explorer {
 
   /** Live per-word IoU (scores.svelte.ts); none without a client (unit tests). */
   readonly scores: WordScoreState;
+  /** Compare's colours, the pair's τ-mask overlap and its key (compare-pair.svelte.ts). */
+  readonly pair: ComparePairState = new ComparePairState(this);
 
   constructor(generator: Generator, computer: MapComputer, scorer: ScoreClient | null = null) {
     this.scores = new WordScoreState(scorer);
@@ -166,7 +169,7 @@ export class Explorer {
   #mode = $derived(this.#overlay.mode);
 
   get overlayParams(): OverlayParams {
-    return { ...this.settings.overlay, mode: this.#mode };
+    return { ...this.settings.overlay, mode: this.#mode, compareColors: this.pair.rgb };
   }
 
   /** Small multiples of the focused word (the hovered or pinned one; none without a word). */
