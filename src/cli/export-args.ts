@@ -30,7 +30,7 @@ import {
 import { numberOption, parseOptions, UsageError } from './args.ts';
 
 export const USAGE =
-  'wordlight export --prompt "…" --format gif|png|poster|zip --out FILE|DIR/|- [--word W]… [--words content|all] [--size 256|512|1024] [--seed N] [--steps N] [--guidance G] [--fps N] [--colormap viridis|inferno|turbo|jet] [--mode heatmap|mask|compare] [--opacity X] [--scale shared|word] [--normalize minmax|absolute] [--layer NAME|all] [--head N|all] [--cumulative] [--no-label] [--model DIR]  (poster: --size = cell side, default 256; --out *.svg writes an SVG; --out DIR/ names the file after prompt, seed, words and step)';
+  'wordlight export --prompt "…" --format gif|png|poster|zip --out FILE|DIR/|- [--word W]… [--words content|all] [--size 256|512|1024] [--seed N] [--steps N] [--guidance G] [--fps N] [--colormap viridis|inferno|turbo|jet] [--mode heatmap|mask|compare] [--opacity X] [--scale shared|word] [--normalize minmax|absolute] [--layer NAME|all] [--head N|all] [--cumulative] [--no-label] [--model DIR]  (poster: --size = cell side, default 256; --out *.svg writes an SVG; --out DIR/ (trailing slash) names the file after prompt, seed, words and step)';
 
 const OPTIONS = {
   prompt: { type: 'string' },

@@ -50,8 +50,9 @@ export async function runCliExport(
   control: ExportControl = {},
 ): Promise<CliExportResult> {
   const t0 = performance.now();
-  // --out DIR/ (or an existing directory): the file is named after prompt, seed, words and step.
-  const intoDir = opts.out !== STDOUT && (opts.out.endsWith('/') || (await isDirectory(opts.out)));
+  // --out DIR/: the file is named after prompt, seed, words and step.
+  // Only with the trailing slash: a bare directory path stays refused as a non-regular target.
+  const intoDir = opts.out !== STDOUT && opts.out.endsWith('/');
   // A bad --out (missing directory, /dev/full, …) fails now, not after the generation.
   if (!intoDir) await checkFileOutput(opts.out);
   else if (!(await isDirectory(opts.out)))
