@@ -1,5 +1,6 @@
-/** Test helper: runs the wordlight CLI in process (main()) and captures what it printed. */
-import { vi } from 'vitest';
+/** Test helpers: run the wordlight CLI in process (main()) and capture what it printed. */
+import { existsSync } from 'node:fs';
+import { expect, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 
 export async function capture(args: string[]): Promise<{ code: number; err: string; log: string }> {
@@ -16,4 +17,13 @@ export async function capture(args: string[]): Promise<{ code: number; err: stri
     err.mockRestore();
     log.mockRestore();
   }
+}
+
+/** The command is refused: exit code ≠ 0, one line on stderr matching `said`, `dir` not created. */
+export async function expectRefused(args: string[], dir: string, said: RegExp): Promise<void> {
+  const r = await capture(args);
+  expect(r.code).not.toBe(0);
+  expect(r.err.split('\n')).toHaveLength(1);
+  expect(r.err).toMatch(said);
+  expect(existsSync(dir)).toBe(false);
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeV1Package } from '../model/v1-package.ts';
-import { capture } from './capture.ts';
+import { capture, expectRefused } from './capture.ts';
 
 let out = '';
 beforeAll(async () => {
@@ -88,20 +88,8 @@ describe('wordlight edit', () => {
     'generate %j: one line, exit ≠ 0, nothing written',
     async (extra, pattern) => {
       const dir = join(out, 'bad-weight');
-      const r = await capture([
-        'generate',
-        '--prompt',
-        SOURCE,
-        '--steps',
-        '2',
-        '--out',
-        dir,
-        ...extra,
-      ]);
-      expect(r.code).not.toBe(0);
-      expect(r.err.split('\n')).toHaveLength(1);
-      expect(r.err).toMatch(pattern);
-      expect(existsSync(dir)).toBe(false);
+      const args = ['generate', '--prompt', SOURCE, '--steps', '2', '--out', dir, ...extra];
+      await expectRefused(args, dir, pattern);
     },
     60_000,
   );
@@ -116,11 +104,11 @@ describe('wordlight edit', () => {
     'edit %j: one line, exit ≠ 0, nothing written',
     async (extra, pattern) => {
       const dir = join(out, 'bad-edit');
-      const r = await capture(['edit', '--prompt', SOURCE, '--steps', '2', '--out', dir, ...extra]);
-      expect(r.code).not.toBe(0);
-      expect(r.err.split('\n')).toHaveLength(1);
-      expect(r.err).toMatch(pattern);
-      expect(existsSync(dir)).toBe(false);
+      await expectRefused(
+        ['edit', '--prompt', SOURCE, '--steps', '2', '--out', dir, ...extra],
+        dir,
+        pattern,
+      );
     },
     60_000,
   );
@@ -137,11 +125,11 @@ describe('wordlight edit', () => {
         writeV1Package(model);
       }
       const dir = join(out, 'v1-out');
-      const r = await capture([...args, '--steps', '2', '--model', model, '--out', dir]);
-      expect(r.code).not.toBe(0);
-      expect(r.err.split('\n')).toHaveLength(1);
-      expect(r.err).toMatch(/has no attention-control inputs \(model contract v1\)/);
-      expect(existsSync(dir)).toBe(false);
+      await expectRefused(
+        [...args, '--steps', '2', '--model', model, '--out', dir],
+        dir,
+        /has no attention-control inputs \(model contract v1\)/,
+      );
     },
     60_000,
   );
