@@ -15,7 +15,7 @@ from text_encoder import TextEncoder
 
 
 def mask_rows(caption, scope="objects"):
-    cfg = train.world_v2_model(relation_scope=scope)
+    cfg = config.world_v2_model(relation_scope=scope)
     m = TextEncoder(cfg).attention_mask_v2(torch.tensor([W.tokenize(caption)]))[0]
     words = ["<s>"] + W.split_words(caption)
     return {(words[i], i): {words[j] for j in range(len(words)) if m[i, j]} for i in range(len(words))}, m, words
