@@ -69,7 +69,7 @@ def world_v2_model(**kw):
 # world v2 (issue 11): fine-tuned from the shipped v1 model (rebuilt with import_onnx.py), vocabulary grown
 # by init_weights_grown. "world" lets relation words attend to the whole prompt; "world-own" keeps them in
 # their own phrase (the measurement that chose between them: training/README.md).
-_WORLD = dict(world="v2", init_from="training/runs/scenes-v1", steps=6000, lr=5e-4, min_lr=5e-5, warmup=100,
+_WORLD = dict(world="v2", init_from="training/runs/scenes-v1", steps=2500, lr=5e-4, min_lr=5e-5, warmup=100,
               ckpt_every_s=120.0, threads=1)
 PRESETS["world"] = TrainConfig(preset="world", model=world_v2_model(relation_scope="objects"), **_WORLD)
 PRESETS["world-own"] = TrainConfig(preset="world-own", model=world_v2_model(relation_scope="own"), **_WORLD)

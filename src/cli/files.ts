@@ -18,6 +18,27 @@ export class FileSystemError extends WordlightError {
 
 export const STDOUT = '-';
 
+/**
+ * The reader of stdout went away before the output was written (`--out - | head -c 8`). The
+ * reader chose to stop, so the CLI exits with code 3 (the output could not be written) and says
+ * nothing, as tools killed by SIGPIPE do.
+ */
+export class StdoutClosedError extends FileSystemError {
+  override name = 'StdoutClosedError';
+  constructor() {
+    super('stdout was closed before the output was written');
+  }
+}
+
+let stdoutWatched = false;
+/** A failed write to a pipe also emits 'error' on process.stdout; unheard, Node prints a stack
+ * trace and exits 1. The write's own callback reports it (writeOutput), so this only listens. */
+function watchStdout(): void {
+  if (stdoutWatched) return;
+  stdoutWatched = true;
+  process.stdout.on('error', () => {});
+}
+
 const REASONS: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
@@ -116,10 +137,13 @@ export async function makeDir(path: string): Promise<void> {
  */
 export async function writeOutput(out: string, data: Uint8Array | string): Promise<void> {
   if (out === STDOUT) {
+    watchStdout();
     await new Promise<void>((res, rej) =>
-      process.stdout.write(data, (e) =>
-        e ? rej(new FileSystemError(`cannot write to stdout: ${fsReason(e)}`)) : res(),
-      ),
+      process.stdout.write(data, (e) => {
+        if (!e) res();
+        else if ((e as NodeJS.ErrnoException).code === 'EPIPE') rej(new StdoutClosedError());
+        else rej(new FileSystemError(`cannot write to stdout: ${fsReason(e)}`));
+      }),
     );
     return;
   }

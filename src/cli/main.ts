@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { InvalidInputError, WordlightError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
-import { FileSystemError } from './files.ts';
+import { FileSystemError, StdoutClosedError } from './files.ts';
 
 export interface Subcommand {
   /** Runs with the arguments after the subcommand name; resolves to the exit code. */
@@ -50,7 +50,8 @@ const EXIT_CODES: Record<number, string> = {
   [EXIT.failed]:
     'the model or the generation failed (bad model package, prompt the model refuses, …)',
   [EXIT.usage]: 'usage: a bad or missing option, or a value out of range',
-  [EXIT.files]: 'file system: an input or output file or directory that cannot be read or written',
+  [EXIT.files]:
+    'file system: an input or output file or directory that cannot be read or written (also, silently: stdout closed early, as by | head)',
   [EXIT.cancelled]: 'cancelled (Ctrl-C); nothing was written',
 };
 
@@ -95,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     if (process.env.WORDLIGHT_DEBUG) console.error(e);
+    if (e instanceof StdoutClosedError) return EXIT.files;
     console.error(`wordlight ${name}: ${describeFailure(e).replace(/\s*\n\s*/g, ' ')}`);
     if (e instanceof UsageError || e instanceof InvalidInputError) return EXIT.usage;
     return e instanceof FileSystemError ? EXIT.files : EXIT.failed;

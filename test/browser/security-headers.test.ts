@@ -4,7 +4,9 @@
  * (the generation worker, ORT's WASM, tfjs, three.js, every exporter) trip the policy during load,
  * a generation on WASM and on WebGPU (auto), and every export format. Violations are caught three
  * ways: the document's securitypolicyviolation event, the report-uri reports (workers too) and
- * Chromium's "Refused to …" console errors.
+ * Chromium's "Refused to …" console errors. A last test injects an inline script: it must not run,
+ * and the same watchers must report it (so an empty list above means no violation, not a deaf
+ * watcher).
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +92,7 @@ describe('security headers (dev server)', () => {
       await waitForGeneration(page);
       // The worker must really have run the model (a blocked worker would leave no record).
       expect(await page.evaluate(() => window.__wordlight!.explorer.record!.steps.length)).toBe(4);
+      await page.getByRole('button', { name: 'red', exact: true }).hover();
       await page.getByRole('button', { name: 'red', exact: true }).click();
       expect(await violations(page)).toEqual([]);
     });
@@ -114,5 +117,31 @@ describe('security headers (dev server)', () => {
     }
     expect(await violations(page)).toEqual([]);
     expect(session.browser.blocked).toEqual([]);
+  });
+
+  // Last: it trips the policy on purpose (the checks above read the same console log).
+  it('really blocks: an injected inline script is refused, and the watchers see it', async () => {
+    const ran = await page.evaluate(async () => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true;';
+      document.body.append(script);
+      await new Promise((r) => setTimeout(r, 200));
+      return (window as unknown as { __inlineRan?: boolean }).__inlineRan ?? false;
+    });
+    expect(ran).toBe(false);
+    // Each of the three watchers saw it: the event, a report, Chromium's console line.
+    await expect
+      .poll(() =>
+        page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+      )
+      .toContainEqual(expect.stringMatching(/^script-src\S* inline /));
+    await expect
+      .poll(() => reports.join('\n'), { timeout: 10_000 })
+      .toMatch(/"blocked-uri":"inline"/);
+    expect(
+      session.browser.errors.some(
+        (e) => /inline script/i.test(e) && /Content Security Policy/.test(e),
+      ),
+    ).toBe(true);
   });
 });

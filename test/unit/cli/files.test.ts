@@ -4,7 +4,7 @@
  * missing or unwritable directories get a named one-line error, `--out -` streams to stdout, the
  * default model is found from any working directory, and exit codes are the documented ones.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   lstat,
   mkdir,
@@ -128,6 +128,26 @@ describe('wordlight file writes', () => {
     expect(r.code).toBe(0);
     expect(isPng(r.stdout)).toBe(true);
     expect(r.stderr).toMatch(/^-: png, \d+ KB in \d+ ms\n$/);
+  }, 120_000);
+
+  it('--out - into a reader that stops early (| head -c 8) exits 3 quietly, no stack trace', async () => {
+    // A PNG of 512² is ~230 KB, far over a pipe's 64 KB buffer, so the write meets the closed pipe.
+    const child = spawn(process.execPath, [BIN, ...PNG, '--out', '-'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const head = await new Promise<Buffer>((res) =>
+      child.stdout.once('readable', () => {
+        const first = child.stdout.read(8) as Buffer | null;
+        child.stdout.destroy(); // what `head -c 8` does after its 8 bytes
+        res(first ?? Buffer.alloc(0));
+      }),
+    );
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    expect(isPng(head)).toBe(true);
+    expect(stderr).toBe('');
+    expect(code).toBe(3);
   }, 120_000);
 
   it('finds the default model from any working directory', async () => {
