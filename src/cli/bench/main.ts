@@ -20,6 +20,8 @@ import { DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
 import { runWasmChild } from './child.ts';
 import { HOOKS, runHook, type HookOutcome } from './hooks.ts';
 import { controlRows } from './control-rows.ts';
+import { listedModelDirs } from './model-dirs.ts';
+import { modelRows } from './models.ts';
 import { compareOps, generationRows, stepRows, TARGETS } from './rows.ts';
 import { formatTable } from './table.ts';
 import type { BenchRow } from './types.ts';
@@ -41,6 +43,7 @@ const FULL = {
     step: { warmup: 3, reps: 40, minReps: 10, budgetMs: 12_000 },
     generation: { warmup: 1, reps: 6, minReps: 4, budgetMs: 40_000 },
   },
+  models: { warmup: 1, reps: 8, minReps: 4, budgetMs: 60_000 },
 };
 const QUICK = {
   step: { warmup: 1, reps: 3 },
@@ -48,6 +51,7 @@ const QUICK = {
   generation: { warmup: 0, reps: 1 },
   profileRuns: 2,
   control: { step: { warmup: 1, reps: 3 }, generation: { warmup: 0, reps: 1 } },
+  models: { warmup: 0, reps: 1 },
 };
 
 const OPTIONS = {
@@ -72,6 +76,7 @@ export async function runBench(argv: string[]): Promise<number> {
     `model ${manifest.name} ${manifest.version} (training preset: ${preset ?? 'unknown'}) from ${dir}`,
   );
 
+  const modelDirs = await listedModelDirs(dir);
   log('1 thread: WASM and native interleaved, per-op profiles (own process)…');
   const t1 = await runWasmChild({
     dir,
@@ -89,6 +94,7 @@ export async function runBench(argv: string[]): Promise<number> {
     capture: plan.capture,
     generation: plan.generation,
     control: plan.control,
+    ...(modelDirs.length > 1 ? { models: { dirs: modelDirs, generation: plan.models } } : {}),
   });
 
   const hooks: HookOutcome[] = [];
@@ -106,6 +112,7 @@ export async function runBench(argv: string[]): Promise<number> {
     ...stepRows([t1, t2]),
     ...generationRows(t2),
     ...controlRows(t2),
+    ...modelRows(t2.models),
     ...hooks.flatMap((h) => h.rows),
   ];
   const wasmProfile = t1.wasmProfile ?? { byOp: [], topNodes: [] };

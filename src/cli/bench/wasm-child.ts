@@ -12,6 +12,7 @@ import { dirSource } from '../../model/fs-source.ts';
 import { loadManifest } from '../../model/manifest.ts';
 import { benchEdit, controlCost, v1Unet, type ControlCost, type EditBench } from './control.ts';
 import { benchGeneration, type GenerationBench } from './generation.ts';
+import { benchModels, type ModelsBench } from './models.ts';
 import type { Ort } from './ort-types.ts';
 import {
   alternateRuns,
@@ -38,6 +39,8 @@ export interface WasmChildArgs {
   profileRuns?: number;
   /** Unused-control cost (v2 vs v1 graph) and edit-vs-plain generations; omitted: not measured. */
   control?: { step: Reps; generation: Reps };
+  /** The same generation on every listed package (first = baseline), round-robin; omitted: none. */
+  models?: { dirs: string[]; generation: Reps };
 }
 
 export interface StepResult {
@@ -57,6 +60,7 @@ export interface WasmChildResult {
   generation: GenerationBench | null;
   controlCost: ControlCost | null;
   edit: EditBench | null;
+  models: ModelsBench | null;
   /** Native profile; the WASM one is filled in by the parent from this process's stdout. */
   nativeProfile: Profile | null;
   wasmProfile: Profile | null;
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
     generation: null,
     controlCost: null,
     edit: null,
+    models: null,
     nativeProfile: null,
     wasmProfile: null,
   };
@@ -121,6 +126,11 @@ async function main(): Promise<void> {
 
   if (args.generation)
     result.generation = await benchGeneration(args.dir, args.threads, args.generation);
+
+  if (args.models) {
+    log(`per-model generation cost: ${args.models.dirs.join(', ')}`);
+    result.models = await benchModels(args.models.dirs, args.threads, args.models.generation);
+  }
 
   if (args.profileRuns) {
     log('profiles');
