@@ -8,14 +8,14 @@
 //   0 plain:    out = img                                        (no word hovered or pinned)
 //   1 heatmap:  out = mix(img, colormap(a), opacity)
 //   2 mask:     out = a >= tau ? img : img · 0.25                (DAAM's thresholded mask, live)
-//   3 compare:  two words, two fixed colours
-//                 COMPARE_A = (1.00, 0.40, 0.05)  orange, first pinned word
-//                 COMPARE_B = (0.05, 0.55, 1.00)  azure, second word
-//               overlay = clamp(a · COMPARE_A + b · COMPARE_B, 0, 1)
+//   3 compare:  two words, two colours (uniforms, chosen against the image's own colours by
+//               src/render/compare-colours.ts; default orange (1.00, 0.40, 0.05) for the first
+//               pinned word and azure (0.05, 0.55, 1.00) for the second)
+//               overlay = clamp(a · uCompareA + b · uCompareB, 0, 1)
 //               out     = mix(img, overlay, max(a, b) · opacity)
 //               Where both words are high the colours add towards white.
-// src/render/cpu-renderer.ts (exports, the CLI) computes the same formulas; the two compare colours
-// are COMPARE_COLORS in src/core/overlay-types.ts.
+// src/render/cpu-renderer.ts (exports, the CLI) computes the same formulas; the default compare
+// colours are COMPARE_COLORS in src/core/overlay-types.ts, a chosen pair is OverlayParams.compareColors.
 // Output alpha is 1. Conversion to 8 bits is the GL's (round to nearest).
 
 uniform int uMode;
@@ -29,8 +29,8 @@ uniform sampler2D uMapB;
 uniform vec2 uMapBSize;
 uniform vec2 uMapBMinMax;
 
-const vec3 COMPARE_A = vec3(1.0, 0.4, 0.05);
-const vec3 COMPARE_B = vec3(0.05, 0.55, 1.0);
+uniform vec3 uCompareA;
+uniform vec3 uCompareB;
 
 void main() {
   // gl_FragCoord is bottom-up with pixel centres at .5; flip to a top-down pixel index.
@@ -45,7 +45,7 @@ void main() {
       outColor = a >= uTau ? img : img * 0.25;
     } else {
       float b = normaliseMap(sampleMapBicubic(uMapB, uMapBSize, pix, uViewSize), uMapBMinMax);
-      vec3 overlay = clamp(a * COMPARE_A + b * COMPARE_B, 0.0, 1.0);
+      vec3 overlay = clamp(a * uCompareA + b * uCompareB, 0.0, 1.0);
       outColor = mix(img, overlay, max(a, b) * uOpacity);
     }
   }

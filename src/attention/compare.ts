@@ -4,6 +4,7 @@
  * with. Shared by the CLI (`wordlight edit` → diff.png, edit.json) and the app's difference view.
  */
 import { wordMaps } from './word-maps.ts';
+import { aboveTau, DEFAULT_TAU, maskOverlap } from './masks.ts';
 import type { GenerationRecord } from '../core/record.ts';
 
 /** Mean over channels of |edited − source| per pixel, [H·W], in model units (0 … range span). */
@@ -38,8 +39,6 @@ export interface WordMapChange {
   centre: [number, number];
   sourceCentre: [number, number] | null;
 }
-
-const TAU = 0.4;
 
 function normalisedMaps(
   record: GenerationRecord,
@@ -109,17 +108,12 @@ export function wordMapChanges(
       };
     }
     let diff = 0;
-    let inter = 0;
-    let union = 0;
-    for (let i = 0; i < mine.length; i++) {
-      const a = mine[i] as number;
-      const b = theirs[i] as number;
-      diff += Math.abs(a - b);
-      const ma = a >= TAU;
-      const mb = b >= TAU;
-      if (ma && mb) inter++;
-      if (ma || mb) union++;
-    }
+    for (let i = 0; i < mine.length; i++)
+      diff += Math.abs((mine[i] as number) - (theirs[i] as number));
+    const { inter, union } = maskOverlap(
+      aboveTau(mine, DEFAULT_TAU),
+      aboveTau(theirs, DEFAULT_TAU),
+    );
     return {
       word: w.word,
       tokenPosition: w.tokenPosition,

@@ -56,6 +56,9 @@ export interface OverlayParams {
   tau: number;
   /** Bilinear image upsampling (true) or nearest, "pixelated" (false). The map is always bicubic. */
   smooth: boolean;
+  /** Compare's two colours (RGB in [0, 1]); absent: COMPARE_COLORS. The explorer picks a pair
+   * against the image's own colours (render/compare-colours.ts). */
+  compareColors?: CompareColors;
 }
 
 export const DEFAULT_OVERLAY_PARAMS: OverlayParams = {
@@ -67,11 +70,14 @@ export const DEFAULT_OVERLAY_PARAMS: OverlayParams = {
   smooth: false,
 };
 
-/** Colours of the two-word compare composite (shaders/overlay.frag.glsl, COMPARE_A / COMPARE_B). */
-export const COMPARE_COLORS: readonly [
+export type CompareColors = readonly [
   readonly [number, number, number],
   readonly [number, number, number],
-] = [
+];
+
+/** Default colours of the two-word compare composite (shaders/overlay.frag.glsl, uCompareA / B):
+ * orange for the first pinned word, azure for the second. */
+export const COMPARE_COLORS: CompareColors = [
   [1.0, 0.4, 0.05],
   [0.05, 0.55, 1.0],
 ];

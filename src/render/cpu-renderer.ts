@@ -15,9 +15,10 @@
  *   blend   plain   (no map):  out = img
  *           heatmap:           out = mix(img, colormap(a), opacity)
  *           mask:              out = a ≥ τ ? img : img · 0.25                       (τ default 0.4)
- *           compare (2 maps):  overlay = clamp(a · COMPARE_A + b · COMPARE_B, 0, 1)
+ *           compare (2 maps):  overlay = clamp(a · A + b · B, 0, 1)
  *                              out     = mix(img, overlay, max(a, b) · opacity)
- *                              COMPARE_A = (1.00, 0.40, 0.05) orange, COMPARE_B = (0.05, 0.55, 1.00)
+ *                              A, B = params.compareColors, default COMPARE_COLORS: (1.00, 0.40, 0.05)
+ *                              orange, (0.05, 0.55, 1.00) azure
  *   output  RGBA8, round(clamp(out, 0, 1) · 255), alpha 255; then the optional burned-in label.
  *
  * The map is upsampled separably (rows, then columns) with per-column / per-row weight tables built
@@ -276,7 +277,7 @@ export function renderOverlay(spec: CpuRenderSpec, out?: Uint8ClampedArray): Uin
       : null;
   const lut = colormapLut(params.colormap);
   const op = params.opacity;
-  const [ca, cb] = COMPARE_COLORS;
+  const [ca, cb] = params.compareColors ?? COMPARE_COLORS;
 
   for (let p = 0; p < n; p++) {
     let r = img[p * 3] ?? 0;

@@ -9,7 +9,7 @@ import imageSample from '../../shaders/image-sample.glsl?raw';
 import bicubicMap from '../../shaders/bicubic-map.glsl?raw';
 import colormap from '../../shaders/colormap.glsl?raw';
 import overlayFrag from '../../shaders/overlay.frag.glsl?raw';
-import type { OverlayMode } from '../core/overlay-types.ts';
+import { COMPARE_COLORS, type OverlayMode } from '../core/overlay-types.ts';
 
 export const MODE_INDEX: Record<OverlayMode | 'plain', number> = {
   plain: 0,
@@ -44,6 +44,8 @@ export function createOverlayMaterial(textures: OverlayUniformValues): ShaderMat
       uMode: { value: 0 },
       uOpacity: { value: 0.6 },
       uTau: { value: 0.4 },
+      uCompareA: { value: [...COMPARE_COLORS[0]] },
+      uCompareB: { value: [...COMPARE_COLORS[1]] },
       uViewSize: { value: [1, 1] },
       uMapA: { value: textures.mapA },
       uMapASize: { value: [1, 1] },

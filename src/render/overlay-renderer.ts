@@ -17,6 +17,7 @@ import {
 } from 'three';
 import { createOverlayMaterial, MODE_INDEX } from './overlay-material.ts';
 import {
+  COMPARE_COLORS,
   DEFAULT_OVERLAY_PARAMS,
   type ImageInput,
   type MapInput,
@@ -169,6 +170,9 @@ export class OverlayRenderer {
     this.#uniform('uOpacity').value = p.opacity;
     this.#uniform('uTau').value = p.tau;
     this.#uniform('uColormap').value = this.#textures.lut(p.colormap);
+    const [ca, cb] = p.compareColors ?? COMPARE_COLORS;
+    this.#uniform<number[]>('uCompareA').value.splice(0, 3, ...ca);
+    this.#uniform<number[]>('uCompareB').value.splice(0, 3, ...cb);
     this.#applyMode();
   }
 

@@ -11,6 +11,7 @@ import type { WordScore } from '../scoring/word-scores.ts';
 import type { OverlayRenderer } from '../render/overlay-renderer.ts';
 import type { ImageInput, MapInput, OverlayMode, OverlayParams } from '../core/overlay-types.ts';
 import { createContext } from './context.ts';
+import { ComparePairState } from './compare-pair.svelte.ts';
 import { EditState } from './edit.svelte.ts';
 import { EXAMPLE_PROMPTS } from './examples.ts';
 import { GenerationState } from './generation.svelte.ts';
@@ -21,13 +22,8 @@ import { SettingsState } from './settings.svelte.ts';
 import { WordScoreState, type ScoreClient } from './scores.svelte.ts';
 import { stepSeries, type StepSeries } from './step-series.ts';
 import { scaledMaps, wordStats, type WordStats } from './word-scale.ts';
-import {
-  checkModelFields,
-  parseHashReport,
-  serializeHash,
-  type DroppedField,
-  type HashState,
-} from './url-hash.ts';
+import type { DroppedField, HashState } from './url-hash.ts';
+import { LinkState } from './link.svelte.ts';
 
 export interface Chip {
   position: number;
@@ -57,6 +53,8 @@ export class Explorer {
 
   /** Live per-word IoU (scores.svelte.ts); none without a client (unit tests). */
   readonly scores: WordScoreState;
+  /** Compare's colours, the pair's τ-mask overlap and its key (compare-pair.svelte.ts). */
+  readonly pair: ComparePairState = new ComparePairState(this);
 
   constructor(generator: Generator, computer: MapComputer, scorer: ScoreClient | null = null) {
     this.scores = new WordScoreState(scorer);
@@ -171,7 +169,7 @@ export class Explorer {
   #mode = $derived(this.#overlay.mode);
 
   get overlayParams(): OverlayParams {
-    return { ...this.settings.overlay, mode: this.#mode };
+    return { ...this.settings.overlay, mode: this.#mode, compareColors: this.pair.rgb };
   }
 
   /** Small multiples of the focused word (the hovered or pinned one; none without a word). */
@@ -257,29 +255,28 @@ export class Explorer {
     if (!record && previous && this.generation.record === previous) this.selection.pinned = pins;
     if (record && this.selection.followLive) this.selection.step = record.steps.length - 1;
     // A comparison on screen (or named by the URL) follows its source.
-    if (record && (this.edit.applied || this.#pendingEdit)) {
-      this.#pendingEdit = false;
+    if (record && (this.edit.applied || this.link.pendingEdit)) {
+      this.link.pendingEdit = false;
       await this.edit.apply(record);
     }
   }
-
-  /** The URL named an edit or a second seed: apply it once its source is generated. */
-  #pendingEdit = false;
 
   /** The second run of the comparison, when it belongs to the result on screen. */
   get editRecord(): GenerationRecord | null {
     return this.edit.record(this.generation.record);
   }
 
-  /** Fields the URL set (a restored step keeps the view from following the live run). */
-  #fromUrl: Partial<HashState> = {};
-  /** Fields of the last link that could not be used, with the reason (the link notice). */
-  #dropped = $state.raw<DroppedField[]>([]);
+  /** The link: what a URL hash sets, the fields it could not use, the hash of the view. */
+  readonly link: LinkState = new LinkState(this);
   get droppedFields(): readonly DroppedField[] {
-    return this.#dropped;
+    return this.link.dropped;
   }
   dismissDropped(): void {
-    this.#dropped = [];
+    this.link.dismiss();
+  }
+  /** The step on screen for the link; null before the record has steps. */
+  get shownStep(): number | null {
+    return this.stepCount > 0 ? this.#step : null;
   }
   #modelReady: Promise<boolean> | null = null;
 
@@ -290,7 +287,7 @@ export class Explorer {
     this.#modelReady = this.generation.load().then((info) => {
       if (!info) return false;
       this.settings.applyDefaults(info.manifest.defaults);
-      this.#checkLinkAgainstModel();
+      this.link.fitToModel(info.manifest);
       return true;
     });
     return this.#modelReady;
@@ -303,100 +300,28 @@ export class Explorer {
    */
   async start(hash: string): Promise<void> {
     let named = this.applyHash(hash);
-    if (this.#fromUrl.prompt === undefined) {
+    if (this.link.fromUrl.prompt === undefined) {
       this.settings.prompt = EXAMPLE_PROMPTS[0];
       named = true;
     }
-    const restoredStep = this.#fromUrl.step !== undefined;
+    const restoredStep = this.link.fromUrl.step !== undefined;
     if (!(await this.ensureModel())) return;
     if (named) await this.generate(!restoredStep);
   }
 
   /** Applies a URL hash; returns true when it named a prompt (the app then generates it). */
   applyHash(hash: string): boolean {
-    const { state: h, dropped } = parseHashReport(hash);
-    this.#dropped = dropped;
-    this.#fromUrl = { ...this.#fromUrl, ...h };
-    const s = this.settings;
-    if (h.prompt !== undefined) s.prompt = h.prompt;
-    if (h.seed !== undefined) s.seed = h.seed;
-    if (h.steps !== undefined) s.steps = h.steps;
-    if (h.guidance !== undefined) s.guidance = h.guidance;
-    if (h.colormap !== undefined) s.colormap = h.colormap;
-    if (h.mode !== undefined) s.mode = h.mode;
-    if (h.words !== undefined) this.selection.pinned = h.words;
-    if (h.layer !== undefined) this.selection.layer = h.layer;
-    if (h.head !== undefined) this.selection.head = h.head;
-    if (h.weights !== undefined) s.weights = h.weights;
-    if (h.edit !== undefined) {
-      this.edit.kind = 'edit';
-      this.edit.prompt = h.edit.prompt;
-      this.edit.inject = h.edit.inject;
-      this.#pendingEdit = true;
-    } else if (h.seed2 !== undefined) {
-      this.edit.kind = 'seeds';
-      this.edit.seed2 = h.seed2;
-      this.#pendingEdit = true;
-    }
-    if (h.step !== undefined) {
-      this.selection.step = h.step;
-      // A restored step is the user's choice: do not jump to the newest step while generating.
-      this.selection.followLive = false;
-    }
-    if (this.generation.modelStatus === 'ready') this.#checkLinkAgainstModel();
-    return h.prompt !== undefined && h.prompt.trim() !== '';
+    const named = this.link.apply(hash);
+    if (this.generation.modelStatus === 'ready')
+      this.link.fitToModel(this.generation.model?.manifest);
+    return named;
   }
 
-  /** A linked layer or head this model lacks falls back to all, and the link notice says why. */
-  #checkLinkAgainstModel(): void {
-    const manifest = this.generation.model?.manifest;
-    if (!manifest?.attention) return;
-    const { layer, head } = this.selection;
-    const wrong = checkModelFields(
-      { layer, head },
-      { name: manifest.name, layers: manifest.attention },
-    );
-    if (wrong.length === 0) return;
-    for (const d of wrong) {
-      if (d.field === 'layer') this.selection.layer = 'all';
-      if (d.field === 'head') this.selection.head = 'all';
-    }
-    this.#dropped = [
-      ...this.#dropped.filter((d) => !wrong.some((w) => w.field === d.field)),
-      ...wrong,
-    ];
-  }
-
-  /** The shareable state; the prompt and numbers are those of the result on screen, if any. */
   get hashState(): HashState {
-    const gen = this.generation.record?.settings ?? this.settings.generation;
-    return {
-      prompt: gen.prompt,
-      seed: gen.seed,
-      steps: gen.steps,
-      guidance: gen.guidance,
-      words: [...this.selection.pinned],
-      // Before the record has steps, keep a restored step rather than writing 0 over it.
-      step: this.stepCount > 0 ? this.#step : this.selection.step,
-      layer: this.selection.layer,
-      head: this.selection.head,
-      colormap: this.settings.colormap,
-      mode: this.settings.mode,
-      ...(gen.weights ? { weights: gen.weights } : {}),
-      ...this.#editHash(),
-    };
+    return this.link.state;
   }
-
-  #editHash(): Pick<HashState, 'edit' | 'seed2'> {
-    const a = this.edit.applied;
-    if (!a) return {};
-    return a.kind === 'seeds'
-      ? { seed2: a.seed2 }
-      : { edit: { prompt: a.prompt, inject: a.inject } };
-  }
-
   get hash(): string {
-    return serializeHash(this.hashState);
+    return this.link.hash;
   }
 
   dispose(): void {

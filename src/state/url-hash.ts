@@ -14,11 +14,20 @@
 import { echo, LIMITS, MAX_PROMPT_CHARS, parseLimited, type NumberLimit } from '../core/limits.ts';
 import {
   COLORMAP_NAMES,
+  MAP_NORMALIZATIONS,
+  MAP_SCALES,
   OVERLAY_MODES,
   type ColormapName,
+  type MapNormalization,
+  type MapScale,
   type OverlayMode,
 } from '../core/overlay-types.ts';
-import { MAX_PINNED, type HeadChoice, type LayerChoice } from './selection.svelte.ts';
+import {
+  MAX_PINNED,
+  type HeadChoice,
+  type LayerChoice,
+  type StepImageKind,
+} from './selection.svelte.ts';
 
 export interface HashState {
   prompt: string;
@@ -32,6 +41,17 @@ export interface HashState {
   head: HeadChoice;
   colormap: ColormapName;
   mode: OverlayMode;
+  /** The view: the map summed over steps 1…s, or this step's. */
+  cumulative: boolean;
+  opacity: number;
+  normalize: MapNormalization;
+  /** Min–max over each word's own range or one range shared by the prompt's words. */
+  scale: MapScale;
+  tau: number;
+  /** The image under the map: the predicted clean image x̂₀ or the noisy sample xₜ. */
+  image: StepImageKind;
+  /** Bilinear image upsampling (true) or pixelated (false). */
+  smooth: boolean;
   /** Per-word attention weights, `wt=red:2,blue:0.5` (absent = all ×1). */
   weights?: Record<string, number>;
   /** An edit of the result on screen: the edited prompt (`e`) and the injection fraction (`inj`). */
@@ -83,6 +103,18 @@ const INJECT_LIMIT: NumberLimit = { label: 'Injection', min: 0, max: 1, integer:
 const STEP_LIMIT: NumberLimit = { label: 'Step', min: 0, max: LIMITS.steps.max - 1, integer: true };
 const WORD_LIMIT: NumberLimit = { label: 'Word position', min: 0, max: 10_000, integer: true };
 
+/** "1" / "0" (also "true" / "false", as people type them into a link). */
+function flag(label: string): HashField<boolean>['parse'] {
+  return (text) => {
+    if (text === '1' || text === 'true') return ok(true);
+    if (text === '0' || text === 'false') return ok(false);
+    return bad(`${label} must be 1 or 0 (got "${echo(text, 24)}")`);
+  };
+}
+const formatFlag = (v: boolean): string => (v ? '1' : '0');
+
+const IMAGE_KINDS: readonly StepImageKind[] = ['x0', 'xt'];
+
 const INJECT_KEY = 'inj';
 const WEIGHT = /^([a-z0-9]{1,40}):(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)$/;
 
@@ -130,6 +162,17 @@ export const HASH_FIELDS: { [K in keyof HashState]-?: HashField<NonNullable<Hash
   },
   colormap: { key: 'cmap', parse: oneOf(COLORMAP_NAMES, 'colormap'), format: (v) => v },
   mode: { key: 'mode', parse: oneOf(OVERLAY_MODES, 'overlay mode'), format: (v) => v },
+  cumulative: { key: 'cum', parse: flag('Cumulative'), format: formatFlag },
+  opacity: { key: 'op', parse: limited(LIMITS.opacity), format: String },
+  normalize: {
+    key: 'norm',
+    parse: oneOf(MAP_NORMALIZATIONS, 'normalisation'),
+    format: (v) => v,
+  },
+  scale: { key: 'scale', parse: oneOf(MAP_SCALES, 'scale'), format: (v) => v },
+  tau: { key: 'tau', parse: limited(LIMITS.tau), format: String },
+  image: { key: 'img', parse: oneOf(IMAGE_KINDS, 'image'), format: (v) => v },
+  smooth: { key: 'smooth', parse: flag('Smooth'), format: formatFlag },
   weights: {
     key: 'wt',
     parse: (text) => {

@@ -5,6 +5,7 @@
  */
 import type { TokenInfo } from '../core/record.ts';
 import type { MapInput, MapNormalization, MapScale } from '../core/overlay-types.ts';
+import { tauMask } from '../attention/masks.ts';
 
 /**
  * The maps as drawn under `scale`: unchanged for 'word'; for 'shared', the same data with min and
@@ -40,15 +41,8 @@ export interface WordStats {
 /** Peak and area above τ of one map, normalised as the overlay normalises it. */
 export function wordStats(map: MapInput, tau: number, normalize: MapNormalization): WordStats {
   const n = map.width * map.height;
-  const span = map.max - map.min;
   let peak = -Infinity;
-  let above = 0;
-  for (let i = 0; i < n; i++) {
-    const v = map.data[i] ?? 0;
-    if (v > peak) peak = v;
-    // As shaders/bicubic-map.glsl normaliseMap: a flat map (span ≤ 0) is 0 everywhere.
-    const norm = normalize === 'absolute' ? v : span > 0 ? (v - map.min) / span : 0;
-    if (norm >= tau) above++;
-  }
+  for (let i = 0; i < n; i++) peak = Math.max(peak, map.data[i] ?? 0);
+  const above = tauMask(map, tau, normalize).reduce((s, v) => s + v, 0);
   return { peak: n > 0 ? peak : 0, area: n > 0 ? above / n : 0 };
 }

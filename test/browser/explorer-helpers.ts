@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { InlineConfig } from 'vite';
+import type { GenerationRecord } from '../../src/core/record.ts';
 
 /**
  * A server that does not reload the page mid-test: no HMR, no file watching (edits elsewhere in a
@@ -138,4 +139,73 @@ export async function waitForGeneration(page: Page, timeout = 240_000): Promise<
     // Interval polling: requestAnimationFrame polling stalls while software WebGL is busy.
     { timeout, polling: 200 },
   );
+}
+
+/** Bottom edge of an element in page coordinates (scrolled to the top first). */
+export async function bottomOf(selector: ReturnType<Page['locator']>): Promise<number> {
+  const box = await selector.boundingBox();
+  if (!box) throw new Error('element not laid out');
+  return box.y + box.height;
+}
+
+/** The record on screen, copied into Node (attention and final image; x_t / x̂₀ left out). */
+export async function recordFromPage(p: Page): Promise<GenerationRecord> {
+  const raw = await p.evaluate(() => {
+    const r = window.__wordlight!.explorer.record!;
+    const b64 = (a: Float32Array): string => {
+      const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      let s = '';
+      for (let i = 0; i < u.length; i += 0x8000)
+        s += String.fromCharCode(...u.subarray(i, i + 0x8000));
+      return btoa(s);
+    };
+    return {
+      ...r,
+      final: b64(r.final!),
+      steps: r.steps.map((s) => ({ ...s, xt: '', x0: '', attention: s.attention.map(b64) })),
+    };
+  });
+  const f32 = (b: string): Float32Array => {
+    const bytes = Buffer.from(b, 'base64');
+    return new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    );
+  };
+  return {
+    ...raw,
+    final: f32(raw.final),
+    steps: raw.steps.map((s) => ({
+      ...s,
+      xt: new Float32Array(0),
+      x0: new Float32Array(0),
+      attention: s.attention.map(f32),
+    })),
+  };
+}
+
+/**
+ * Mean brightness (0–255) of the overlay's top-left 24×24 corner as it is on screen: a screenshot
+ * of the viewport, decoded in the page. Not the renderer's readPixels, which would draw a fresh
+ * frame and so hide a frame that was never drawn.
+ */
+export async function cornerOnScreen(page: Page): Promise<number> {
+  const png = (await page.screenshot()).toString('base64');
+  return page.evaluate(async (b64) => {
+    const rect = document
+      .querySelector('canvas[aria-label="Attention overlay"]')!
+      .getBoundingClientRect();
+    if (rect.top < 0 || rect.left < 0) throw new Error(`overlay off screen (scrollY ${scrollY})`);
+    // Bytes to a Blob in the page: no fetch of a data: URL (the app's CSP allows connect-src 'self').
+    const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], {
+      type: 'image/png',
+    });
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(Math.ceil(rect.left) + 2, Math.ceil(rect.top) + 2, 24, 24);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += (data[i]! + data[i + 1]! + data[i + 2]!) / 3;
+    return sum / (data.length / 4);
+  }, png);
 }

@@ -50,6 +50,27 @@ function cases(): { name: string; c: CompareCase }[] {
       }
     }
   }
+  // A pair chosen against the image (magenta / green): the shader's uCompareA/B uniforms. Its own
+  // seed, so the cases after it keep theirs (at seed 15 the turbo 512² case is 8/255 apart on one
+  // pixel, at a LUT boundary on turbo's steep part; its usual seed 14 stays within 4).
+  out.push({
+    name: 'compare minmax pixelated 16x16, chosen colours',
+    c: {
+      width: 96,
+      height: 80,
+      mapSize: [16, 16],
+      params: {
+        ...base,
+        mode: 'compare',
+        compareColors: [
+          [0.9, 0.1, 0.8],
+          [0.2, 0.75, 0.1],
+        ],
+      },
+      twoMaps: true,
+      seed: 1000,
+    },
+  });
   for (const colormap of COLORMAP_NAMES) {
     out.push({
       name: `heatmap ${colormap} 512x512`,

@@ -8,7 +8,12 @@ import { LIMITS, MAX_ECHO_CHARS, MAX_PROMPT_CHARS } from '../../../src/core/limi
 import { ManifestError } from '../../../src/core/errors.ts';
 import { validateManifest } from '../../../src/model/manifest.ts';
 import { splitWords, WordTokenizer } from '../../../src/model/tokenizer.ts';
-import { COLORMAP_NAMES, OVERLAY_MODES } from '../../../src/core/overlay-types.ts';
+import {
+  COLORMAP_NAMES,
+  MAP_NORMALIZATIONS,
+  MAP_SCALES,
+  OVERLAY_MODES,
+} from '../../../src/core/overlay-types.ts';
 import {
   HASH_FIELDS,
   parseHashReport,
@@ -76,6 +81,13 @@ describe('tokenizer (properties)', () => {
   });
 });
 
+/** Any double in the limit's range (−0 is written "0" and read back as 0). */
+function unitDouble(limit: { min: number; max: number }): fc.Arbitrary<number> {
+  return fc
+    .double({ min: limit.min, max: limit.max, noNaN: true })
+    .map((v) => (Object.is(v, -0) ? 0 : v));
+}
+
 const hashState: fc.Arbitrary<HashState> = fc.record({
   prompt: fc.string({ unit: 'grapheme', maxLength: 700 }),
   seed: fc.integer({ min: LIMITS.seed.min, max: LIMITS.seed.max }),
@@ -89,6 +101,13 @@ const hashState: fc.Arbitrary<HashState> = fc.record({
   head: fc.oneof(fc.constant('all' as const), fc.integer({ min: 0, max: 255 })),
   colormap: fc.constantFrom(...COLORMAP_NAMES),
   mode: fc.constantFrom(...OVERLAY_MODES),
+  cumulative: fc.boolean(),
+  opacity: unitDouble(LIMITS.opacity),
+  normalize: fc.constantFrom(...MAP_NORMALIZATIONS),
+  scale: fc.constantFrom(...MAP_SCALES),
+  tau: unitDouble(LIMITS.tau),
+  image: fc.constantFrom('x0' as const, 'xt' as const),
+  smooth: fc.boolean(),
 });
 
 describe('URL hash (properties)', () => {

@@ -144,6 +144,35 @@ describe('Explorer', () => {
     expect(other.settings.colormap).toBe('jet');
     flushSync();
   });
+
+  it('a link carries the view: cumulative, opacity, normalisation, scale, τ, image, smoothing', async () => {
+    const { gen, ex, done } = await started();
+    gen.emit();
+    gen.emit();
+    gen.finish();
+    await done;
+    ex.selection.cumulative = true;
+    ex.selection.imageKind = 'xt';
+    ex.settings.opacity = 0.3;
+    ex.settings.normalize = 'absolute';
+    ex.settings.scale = 'word';
+    ex.settings.tau = 0.65;
+    ex.settings.smooth = true;
+    const other = new Explorer(new ControlledGenerator(), countingComputer());
+    other.applyHash(ex.hash);
+    expect(other.hash).toBe(ex.hash);
+    expect(other.selection.cumulative).toBe(true);
+    expect(other.selection.imageKind).toBe('xt');
+    expect(other.settings.overlay).toEqual({ ...ex.settings.overlay });
+    expect(other.settings.scale).toBe('word');
+    // A bad value is dropped with a reason; the prompt and the other fields still apply.
+    const bad = new Explorer(new ControlledGenerator(), countingComputer());
+    expect(bad.applyHash('#p=a%20red%20circle&tau=7&op=0.2')).toBe(true);
+    expect(bad.settings.tau).toBe(0.4);
+    expect(bad.settings.opacity).toBe(0.2);
+    expect(bad.droppedFields.map((d) => d.key)).toEqual(['tau']);
+    flushSync();
+  });
 });
 
 describe('model defaults', () => {

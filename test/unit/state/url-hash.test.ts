@@ -19,6 +19,13 @@ const full: HashState = {
   head: 2,
   colormap: 'viridis',
   mode: 'mask',
+  cumulative: true,
+  opacity: 0.35,
+  normalize: 'absolute',
+  scale: 'word',
+  tau: 0.55,
+  image: 'xt',
+  smooth: true,
 };
 
 describe('url hash', () => {
@@ -55,6 +62,35 @@ describe('url hash', () => {
     expect(parseHash('#steps=1e3')).toEqual({});
     expect(parseHash('#steps=0')).toEqual({});
     expect(parseHash('#steps=100')).toEqual({ steps: 100 });
+  });
+
+  it('reads the view fields and drops bad ones with a reason, keeping the prompt', () => {
+    expect(parseHash('#p=a&cum=0&op=1&norm=minmax&scale=shared&tau=0&img=x0&smooth=false')).toEqual(
+      {
+        prompt: 'a',
+        cumulative: false,
+        opacity: 1,
+        normalize: 'minmax',
+        scale: 'shared',
+        tau: 0,
+        image: 'x0',
+        smooth: false,
+      },
+    );
+    const r = parseHashReport(
+      '#p=a%20red%20circle&cum=yes&op=1.5&norm=log&scale=x&tau=-0.1&img=final&smooth=2',
+    );
+    expect(r.state).toEqual({ prompt: 'a red circle' });
+    const why = Object.fromEntries(r.dropped.map((d) => [d.key, d.reason]));
+    expect(why).toEqual({
+      cum: 'Cumulative must be 1 or 0 (got "yes")',
+      op: 'Opacity must be a number from 0 to 1 (got 1.5)',
+      norm: 'unknown normalisation "log" (use minmax, absolute)',
+      scale: 'unknown scale "x" (use word, shared)',
+      tau: 'Threshold τ must be a number from 0 to 1 (got -0.1)',
+      img: 'unknown image "final" (use x0, xt)',
+      smooth: 'Smooth must be 1 or 0 (got "2")',
+    });
   });
 
   it('keeps at most two pinned words, without duplicates', () => {
