@@ -39,7 +39,16 @@ beforeAll(async () => {
   const models = [...index.models, { name: OTHER, title: 'copy', summary: '' }];
   await writeFile(join(publicDir, 'models/index.json'), JSON.stringify({ ...index, models }));
   const outDir = join(work, 'dist');
-  await build({ logLevel: 'error', publicDir, build: { outDir, emptyOutDir: true } });
+  // Vitest sets NODE_ENV=test, and Vite derives import.meta.env.PROD from NODE_ENV: built as is,
+  // src/main.ts would skip the service worker's registration (production builds only). Build as
+  // `npm run build` does.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ logLevel: 'error', publicDir, build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   server = await preview({
     logLevel: 'error',
     build: { outDir },
