@@ -19,9 +19,10 @@ torch.set_num_threads(1)
 @pytest.fixture(scope="session")
 def smoke_run(tmp_path_factory):
     """A finished `smoke` preset run directory (trained once per test session)."""
+    import config
     import train
     out = str(tmp_path_factory.mktemp("smoke_run"))
-    cfg = copy.deepcopy(train.PRESETS["smoke"])
+    cfg = copy.deepcopy(config.PRESETS["smoke"])
     cfg.threads = 1
     train.train(cfg, out, quiet=True)
     return out

@@ -23,10 +23,8 @@ load_model(), eval.py and export.py read them like any run.
 import argparse
 import copy
 import dataclasses
-import json
 import os
 import sys
-import time
 from dataclasses import dataclass
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -37,9 +35,12 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import loop  # noqa: E402
+import worlds  # noqa: E402
+from checkpoint import (CorruptCheckpoint, checkpoint_path, find_checkpoint, lineage, load_checkpoint,  # noqa: E402
+                        save_checkpoint)
+from config import TrainConfig, config_from_dict  # noqa: E402
 from model import TextToImage  # noqa: E402
-from train import (CorruptCheckpoint, TrainConfig, checkpoint_path, config_from_dict, find_checkpoint,  # noqa: E402
-                   load_checkpoint, lr_at, save_checkpoint, world_module)
 
 
 @dataclass
@@ -128,22 +129,17 @@ def distill(dcfg, teacher_run, out, max_steps=None, quiet=False, steps=None):
     opt = torch.optim.AdamW(params, lr=dcfg.lr, weight_decay=dcfg.weight_decay, betas=(0.9, 0.99))
     rng = np.random.default_rng(dcfg.seed)
     gen = torch.Generator().manual_seed(dcfg.seed)
-    step, elapsed, losses = 0, 0.0, []
-    base = dict(preset=tcfg.preset, steps=tck["step"], batchSize=tcfg.batch_size, device=tcfg.device,
-                wallTimeMinutes=round(tck["elapsed"] / 60, 1), checkpoint=os.path.relpath(tpath))
-    if tck.get("base"):
-        base["fineTunedFrom"] = tck["base"]
-    if tck.get("imported_from"):
-        base["rebuiltFromPackage"] = True
+    p = loop.Progress()
+    base = lineage(tck, tpath)
     if ck is not None:
         student.load_state_dict(ck["model"])
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["optimizer"])
         rng.bit_generator.state = ck["numpy_rng"]
         gen.set_state(ck["torch_rng"])
-        step, elapsed, losses = ck["step"], ck["elapsed"], ck["losses"]
+        p = loop.Progress(ck["step"], ck["elapsed"], ck["losses"])
         if not quiet:
-            print(f"resumed from {path} at step {step} ({elapsed / 60:.1f} min so far)", flush=True)
+            print(f"resumed from {path} at step {p.step} ({p.elapsed / 60:.1f} min so far)", flush=True)
     elif not quiet:
         print(f"distilling {tpath} (step {tck['step']}) into {out}", flush=True)
     # the run's config as train.py writes it, so load_model/eval/export read the student like any run
@@ -151,24 +147,22 @@ def distill(dcfg, teacher_run, out, max_steps=None, quiet=False, steps=None):
                           lr=dcfg.lr, min_lr=dcfg.min_lr, warmup=dcfg.warmup, seed=dcfg.seed,
                           threads=dcfg.threads, device=dcfg.device, init_from=os.path.relpath(tpath),
                           world=tcfg.world)
-    world = world_module(tcfg)  # the teacher's scenes world (v1 scenes.py or v2 scenes_v2.py)
+    world = worlds.world_named(tcfg.world)  # the teacher's scenes world (v1 scenes.py or v2 scenes_v2.py)
 
     def checkpoint():
-        save_checkpoint(dict(step=step, model=student.state_dict(), ema=ema.state_dict(),
+        save_checkpoint(dict(step=p.step, model=student.state_dict(), ema=ema.state_dict(),
                              optimizer=opt.state_dict(), numpy_rng=rng.bit_generator.state,
                              torch_rng=gen.get_state(), config=dataclasses.asdict(run_cfg),
                              distill=dataclasses.asdict(dcfg), distill_teacher=teacher_run,
-                             elapsed=elapsed, losses=losses, base=base), out)
+                             elapsed=p.elapsed, losses=p.losses, base=base), out)
 
     empty = torch.tensor(world.tokenize(""), dtype=torch.long)  # (T,)
-    log = open(os.path.join(out, "log.jsonl"), "a")
-    t_last_ckpt, t_log, log_losses, done_here = time.time(), time.time(), [], 0
     student.train()
-    ema_params, model_params = list(ema.unet.parameters()), params
-    while step < dcfg.steps and (max_steps is None or done_here < max_steps):
-        t0 = time.time()
+    ema_params = list(ema.unet.parameters())
+
+    def step_fn(step, lr):
         B = dcfg.batch_size
-        b = world.sample_batch(B, rng, p_two=dcfg.p_two) if tcfg.world == "v1" else world.sample_batch(B, rng)
+        b = worlds.sample_batch(tcfg.world, B, rng, dcfg.p_two)
         x0 = torch.from_numpy(b.image)  # (B, 3, 32, 32)
         ids = torch.from_numpy(b.input_ids)  # (B, T)
         drop = torch.rand(B, generator=gen) < dcfg.uncond_frac
@@ -183,40 +177,15 @@ def distill(dcfg, teacher_run, out, max_steps=None, quiet=False, steps=None):
             target = teacher_target(teacher, xt, t, ctx[:B], ctx[B:], w)
         v, _ = student.unet(xt, t, ctx[:B], guidance=w)
         loss = F.mse_loss(v, target)
-        lr = lr_at(step, dcfg)
-        for g in opt.param_groups:
-            g["lr"] = lr
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, dcfg.grad_clip)
-        opt.step()
-        decay = min(dcfg.ema_decay, (1 + step) / (10 + step))
-        with torch.no_grad():
-            torch._foreach_mul_(ema_params, decay)
-            torch._foreach_add_(ema_params, model_params, alpha=1 - decay)
-        step += 1
-        done_here += 1
-        elapsed += time.time() - t0
-        losses.append(loss.item())
-        log_losses.append(loss.item())
-        if step % dcfg.log_every == 0 or step == dcfg.steps:
-            now = time.time()
-            rec = dict(step=step, loss=round(float(np.mean(log_losses)), 5), lr=lr,
-                       s_per_step=round((now - t_log) / len(log_losses), 4), elapsed=round(elapsed, 1))
-            log.write(json.dumps(rec) + "\n")
-            log.flush()
-            if not quiet:
-                print(json.dumps(rec), flush=True)
-            t_log, log_losses = now, []
-        if time.time() - t_last_ckpt > dcfg.ckpt_every_s:
-            checkpoint()
-            t_last_ckpt = time.time()
-    checkpoint()
-    log.close()
-    if not quiet and step >= dcfg.steps:
-        print(f"done: {step} steps, {elapsed / 60:.1f} min, final loss (mean of last 100) "
-              f"{np.mean(losses[-100:]):.5f}", flush=True)
-    return step
+        loop.optimizer_step(opt, params, loss, lr, dcfg.grad_clip)
+        loop.ema_update(ema_params, params, step, dcfg.ema_decay)
+        return loss
+
+    loop.run(p, dcfg, out, step_fn, checkpoint, max_steps, quiet)
+    if not quiet and p.step >= dcfg.steps:
+        print(f"done: {p.step} steps, {p.elapsed / 60:.1f} min, final loss (mean of last 100) "
+              f"{np.mean(p.losses[-100:]):.5f}", flush=True)
+    return p.step
 
 
 def main():

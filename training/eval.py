@@ -5,21 +5,14 @@ check every image with a procedural checker, and score DAAM-style word maps agai
     /usr/bin/python3 training/eval.py --run training/runs/default --seeds 3
 
 Prints a table and writes <run>/eval.json (export.py folds it into the manifest) and <run>/eval_samples.png.
+The checker that reads the images is checker.py; generation with word maps is daam.py; world v2's set is
+eval_v2.py (--set v2|both).
 
 Prompts. Training covers every (colour, shape, position) triple except scenes.HELD_OUT, so the prompts the
 model has never seen are exactly those that contain a held-out triple: all 9 as single objects, and
 two-object prompts pairing a held-out triple with another object on the opposite side. These form the
 "heldOut" group. A control group of prompts built only from seen triples (their exact captions may have
 occurred in training) is reported next to it; "all" pools both.
-
-Checker. Background = median of the border pixels; a pixel belongs to the palette colour whose
-background->colour segment it lies nearest to (within 0.3, RGB in [0, 1]) when it covers at least half
-of the pixel (a >= 0.5, as scenes.py defines masks; the TypeScript checker does the same). A named
-object = the largest 8-connected component of its colour's pixels (>= 4 px). Shape: the object's soft coverage (projection of
-pixel - background on colour - background, within one pixel of the component) is compared with a circle,
-a square and a triangle of the same area and centroid, rendered like the training world; the nearest (L1)
-wins. Position from the centroid: single objects -> nearest of the 5 centres; in
-two-object prompts the named side or half (x or y against 16).
 
 Metrics (per seed set, then mean and range):
   single     single-object prompts fully right (colour found, shape, position)
@@ -40,20 +33,20 @@ Metrics (per seed set, then mean and range):
 import argparse
 import json
 import os
+import struct
 import sys
 import time
 import zlib
-import struct
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenes  # noqa: E402
+from checker import check  # noqa: E402
+from daam import TAU, daam_layers, generate, word_iou  # noqa: E402
+from worlds import world_of  # noqa: E402
 
-TAU = 0.4
-MIN_PIXELS = 4
 TARGETS = {"single": 0.90, "two": 0.70, "binding": 0.80, "placement": 0.85, "miou_colour": 0.70}
 
 
@@ -105,184 +98,7 @@ def prompt_list(seed=2024):
 
 
 # -----------------------------------------------------------------------------
-# checker
-
-def components(mask):
-    """8-connected components of a bool (H, W) mask -> list of index arrays (ys, xs), largest first.
-    (8-connected: an antialiased diagonal edge keeps a thin shape in one piece.)"""
-    H, W = mask.shape
-    seen = np.zeros_like(mask)
-    comps = []
-    for y0, x0 in zip(*np.nonzero(mask)):
-        if seen[y0, x0]:
-            continue
-        stack, ys, xs = [(y0, x0)], [], []
-        seen[y0, x0] = True
-        while stack:
-            y, x = stack.pop()
-            ys.append(y)
-            xs.append(x)
-            for dy in (-1, 0, 1):
-                for dx in (-1, 0, 1):
-                    ny, nx = y + dy, x + dx
-                    if 0 <= ny < H and 0 <= nx < W and mask[ny, nx] and not seen[ny, nx]:
-                        seen[ny, nx] = True
-                        stack.append((ny, nx))
-        comps.append((np.array(ys), np.array(xs)))
-    comps.sort(key=lambda c: -len(c[0]))
-    return comps
-
-
-def colour_labels(img):
-    """img float (3, H, W) in [-1, 1] -> (labels int (H, W): palette index per pixel, -1 for background or
-    unclear; rgb (H, W, 3) in [0, 1]; background colour (3,)).
-    A pixel is a blend a*colour + (1-a)*background (shapes are antialiased): project it on the segment
-    from the background to each palette colour, take the colour it lies closest to (residual <= 0.3), and
-    label it when its coverage a >= 0.5 -- the definition of an object's mask in scenes.py, so a clean
-    render's labels give back its true masks. Mirrors src/cli/eval/segment.ts."""
-    rgb = np.clip((img + 1) / 2, 0, 1).transpose(1, 2, 0)  # (H, W, 3)
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])  # (4W, 3)
-    bg = np.median(border, axis=0)
-    d = scenes.PALETTE - bg  # (6, 3) background -> colour
-    p = rgb - bg  # (H, W, 3)
-    a = np.clip((p @ d.T) / (d * d).sum(1), 0, 1)  # (H, W, 6) coverage of each colour
-    resid = np.linalg.norm(p[:, :, None] - a[..., None] * d[None, None], axis=-1)  # (H, W, 6)
-    k = resid.argmin(-1)
-    cov = np.take_along_axis(a, k[..., None], -1)[..., 0]
-    saturated = rgb.max(-1) - rgb.min(-1) >= 0.15  # greys and the background are never an object
-    ok = saturated & (resid.min(-1) <= 0.3) & (cov >= 0.5)
-    return np.where(ok, k, -1), rgb, bg
-
-
-def dilate(mask):
-    m = mask.copy()
-    m[1:] |= mask[:-1]
-    m[:-1] |= mask[1:]
-    m[:, 1:] |= mask[:, :-1]
-    m[:, :-1] |= mask[:, 1:]
-    return m
-
-
-def classify_shape(alpha):
-    """alpha (H, W): soft coverage of one object. Fit each shape of the same area at the same centroid
-    (rendered like the training world) and return the best match by L1 distance, with the scores."""
-    A = alpha.sum()
-    H, W = alpha.shape
-    yy, xx = np.mgrid[0:H, 0:W] + 0.5
-    cx, cy = (alpha * xx).sum() / A, (alpha * yy).sum() / A
-    # area of each shape as a function of r (see scenes.shape_inside) and its centroid offset in y
-    geo = {"circle": (np.pi, 0.0), "square": (4 * 0.88 ** 2, 0.0), "triangle": (2 * 1.1 ** 2, 1.1 / 3)}
-    err = {}
-    for k, name in enumerate(scenes.SHAPES):
-        area_per_r2, dy = geo[name]
-        r = np.sqrt(A / area_per_r2)
-        tpl = scenes.coverage(np.array([k]), np.array([cx]), np.array([cy - dy * r]), np.array([r]))[0]
-        err[name] = float(np.abs(tpl - alpha).sum() / A)
-    return min(err, key=err.get), err
-
-
-def find_objects(img):
-    """{colour name: dict(shape, cx, cy, mask (H, W) bool, n)} for every palette colour present."""
-    lab, rgb, bg = colour_labels(img)
-    found = {}
-    for k, name in enumerate(scenes.COLOUR_NAMES):
-        comps = components(lab == k)
-        if not comps or len(comps[0][0]) < MIN_PIXELS:
-            continue
-        ys, xs = comps[0]
-        mask = np.zeros(lab.shape, dtype=bool)
-        mask[ys, xs] = True
-        # soft coverage: projection of (pixel - bg) on (colour - bg), near the component only
-        col = scenes.PALETTE[k]
-        dcol = col - bg
-        alpha = np.clip(((rgb - bg) @ dcol) / (dcol @ dcol), 0, 1) * dilate(mask)  # (H, W)
-        shape, _ = classify_shape(alpha)
-        found[name] = dict(shape=shape, cx=xs.mean() + 0.5, cy=ys.mean() + 0.5, mask=mask, n=len(ys))
-    return found
-
-
-def on_position(obj, position, two):
-    """Is a found object where the caption says? Two-object prompts: the named side/half."""
-    cx, cy = obj["cx"], obj["cy"]
-    if two:
-        return {"left": cx < 16, "right": cx > 16, "top": cy < 16, "bottom": cy > 16}[position]
-    d = {p: (cx - x) ** 2 + (cy - y) ** 2 for p, (x, y) in scenes.CENTRES.items()}
-    return min(d, key=d.get) == position
-
-
-def check(img, objs):
-    """Per-prompt verdicts for one generated image and the caption's objects."""
-    found = find_objects(img)
-    two = len(objs) == 2
-    per = []
-    for o in objs:
-        f = found.get(o["colour"])
-        per.append(dict(found=f is not None, shape=f is not None and f["shape"] == o["shape"],
-                        place=f is not None and on_position(f, o["position"], two), obj=f))
-    res = dict(per=per, all_right=all(p["found"] and p["shape"] and p["place"] for p in per))
-    if two and objs[0]["shape"] != objs[1]["shape"]:
-        res["binding"] = all(p["found"] and p["shape"] for p in per)
-    return res
-
-
-# -----------------------------------------------------------------------------
-# generation with DAAM accumulation
-
-def world_of(model):
-    """The scenes module whose tokenizer a model was trained with (v2: scenes_v2)."""
-    if model.cfg.phrase_rule == "v2":
-        import scenes_v2
-        return scenes_v2
-    return scenes
-
-
-@torch.no_grad()
-def generate(model, captions, seed, steps=25, guidance=4.0):
-    """Images (B, 3, 32, 32) in [-1, 1] and DAAM heat maps per layer {name: (B, T, 32, 32)}: the
-    conditional cross-attention averaged over heads, bilinear-upsampled to 32x32, summed over steps
-    (the DAAM map is the sum over layers)."""
-    B = len(captions)
-    size = model.cfg.image_size
-    tokenize_batch = world_of(model).tokenize_batch  # the model's own vocabulary and length
-    ids = torch.tensor(tokenize_batch(captions))  # (B, T)
-    uncond = torch.tensor(tokenize_batch([""] * B))  # (B, T)
-    distilled = model.cfg.guidance_embed  # one conditional pass per step, guidance as an input
-    ctx = model.text(ids if distilled else torch.cat([ids, uncond]))  # (B or 2B, T, D)
-    x = torch.randn(B, 3, size, size, generator=torch.Generator().manual_seed(seed))  # (B, 3, H, W)
-    heat = {}
-    ts = torch.linspace(1, 0, steps + 1)
-    for i in range(steps):
-        if distilled:
-            v, attn = model.unet(x, ts[i].repeat(B) * 1000, ctx, guidance=torch.full((B,), float(guidance)))
-            x = x + (ts[i + 1] - ts[i]) * v
-        else:
-            t = ts[i].repeat(2 * B) * 1000  # (2B,)
-            v, attn = model.unet(torch.cat([x, x]), t, ctx)
-            v_c, v_u = v[:B], v[B:]
-            x = x + (ts[i + 1] - ts[i]) * (v_u + guidance * (v_c - v_u))
-        for name, a in attn.items():
-            a = a[:B].mean(1)  # (B, hw, T), conditional half, mean over heads
-            hw = int(round(a.shape[1] ** 0.5))
-            a = a.transpose(1, 2).reshape(B, -1, hw, hw)  # (B, T, h, w)
-            up = F.interpolate(a, size=(size, size), mode="bilinear", align_corners=False)  # (B, T, 32, 32)
-            heat[name] = heat[name] + up if name in heat else up
-    return x.clamp(-1, 1), heat
-
-
-def daam_layers(layout):
-    """Names of the layers DAAM's reference implementation would aggregate: not the middle block, not
-    the lowest resolution. layout: UNet.attention_layout()."""
-    lowest = min(h * w for *_, (h, w) in layout)
-    return [n for n, place, _, _, (h, w) in layout if place != "mid" and h * w > lowest]
-
-
-def word_iou(heat, mask):
-    """heat (32, 32) summed map of one word; mask bool (32, 32) -> IoU of the tau-thresholded map."""
-    lo, hi = heat.min(), heat.max()
-    m = (heat - lo) / (hi - lo + 1e-12) >= TAU
-    inter, union = (m & mask).sum(), (m | mask).sum()
-    return float(inter / union) if union else 0.0
-
+# scoring one seed set
 
 KIND_OF = {**{c: "colour" for c in scenes.COLOUR_NAMES}, **{s: "shape" for s in scenes.SHAPES},
            **{s: "size" for s in scenes.SIZES}, **{p: "position" for p in scenes.POSITIONS}}
@@ -357,7 +173,7 @@ def save_png(path, imgs, ncol=10):
 
 
 def evaluate(run, seeds=3, steps=25, guidance=4.0, quiet=False, write=True):
-    from train import load_model
+    from checkpoint import load_model
     model, cfg, ck = load_model(run, "ema")
     prompts = prompt_list()
     t0 = time.time()
@@ -438,7 +254,7 @@ def main():
                          "both (default for a world-v2 model; v1 otherwise)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    from train import load_model
+    from checkpoint import load_model
     which = args.set or ("both" if world_of(load_model(args.run)[0]).__name__ == "scenes_v2" else "v1")
     v1 = evaluate(args.run, args.seeds, args.steps, args.guidance) if which in ("v1", "both") else None
     if which in ("v2", "both"):
@@ -450,7 +266,7 @@ def evaluate_world_v2(run, seeds, steps, guidance, v1=None):
     result, also the combined score: the mean of every adherence figure of both sets (how the default
     model is chosen)."""
     import eval_v2
-    from train import load_model
+    from checkpoint import load_model
     model, cfg, ck = load_model(run, "ema")
     t0 = time.time()
     res, imgs = eval_v2.evaluate_v2(model, seeds, steps, guidance)

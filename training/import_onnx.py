@@ -26,9 +26,10 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export import UNetExport, export_onnx  # noqa: E402
+from checkpoint import save_checkpoint  # noqa: E402
+from config import PRESETS, config_from_dict  # noqa: E402
 from model import TextToImage  # noqa: E402
-from train import PRESETS, config_from_dict, save_checkpoint  # noqa: E402
+from onnx_export import UNetExport, export_onnx  # noqa: E402
 
 
 def model_config_from_manifest(manifest):

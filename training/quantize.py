@@ -162,7 +162,7 @@ def calibrate(run, n=32, steps=25, guidance=4.0, seed=0):
     import torch
     import scenes
     from model import sample
-    from train import load_model
+    from checkpoint import load_model
     model, _, _ = load_model(run)
     ranges = {}
 

@@ -16,15 +16,15 @@ Grammar (also written into the model manifest, see GRAMMAR):
 Everything is vectorised over the batch with numpy, so data generation costs a few ms per batch.
 """
 
-import unicodedata
-import re
 import numpy as np
+
+import raster
+from raster import SIZE, SS  # noqa: F401  (image side 32 px, 4x4 supersampling; both worlds draw alike)
+from tokenizer import BOS, PAD, UNK, encode, split_words  # noqa: F401  (same rules in both worlds)
 
 # -----------------------------------------------------------------------------
 # the world's constants
 
-SIZE = 32  # image side in pixels
-SS = 4  # supersampling factor for antialiasing (render at 128x128, box-downsample)
 MAX_TOKENS = 20  # tokenizer length incl. the start token
 
 COLOURS = {  # fixed palette, RGB in [0, 1]; each sample jitters it by a little
@@ -93,28 +93,12 @@ GRAMMAR_SPEC = {  # the grammar in machine-readable form (manifest: grammarSpec)
 WORDS = sorted({"a", "an", "and", "on", "at", "in", "the", *COLOURS, *SHAPES, *SIZES, *POSITIONS})
 VOCAB = ["<pad>", "<s>", "<unk>"] + WORDS
 STOI = {w: i for i, w in enumerate(VOCAB)}
-PAD, BOS, UNK = 0, 1, 2
 AND = STOI["and"]
 
 
-def split_words(text):
-    """Invisible joiners removed -> NFKC -> lowercase -> every char not in [a-z0-9] becomes a space
-    -> split on whitespace (src/model/tokenizer.ts splitWords is the same rule)."""
-    text = re.sub("[\u00ad\u200b-\u200d\u2060\ufeff]", "", text)
-    text = unicodedata.normalize("NFKC", text).lower()
-    return re.sub(r"[^a-z0-9]", " ", text).split()
-
-
 def tokenize(text, max_tokens=MAX_TOKENS, report=None):
-    """Returns a list of max_tokens ids: [<s>] + word ids (unknown -> <unk>) + <pad>...
-    If report is a dict it receives 'unknown' (list of words) and 'truncated' (list of dropped words)."""
-    words = split_words(text)
-    ids = [BOS] + [STOI.get(w, UNK) for w in words]
-    if report is not None:
-        report["unknown"] = [w for w in words if w not in STOI]
-        report["truncated"] = words[max_tokens - 1:]
-    ids = ids[:max_tokens]
-    return ids + [PAD] * (max_tokens - len(ids))
+    """[<s>] + word ids + <pad>... (max_tokens ids); see tokenizer.encode for report."""
+    return encode(text, STOI, max_tokens, report)
 
 
 def tokenize_batch(texts, max_tokens=MAX_TOKENS):
@@ -148,45 +132,22 @@ WORD_KINDS = ["other", "colour", "shape", "size", "position"]  # ids used in Bat
 # -----------------------------------------------------------------------------
 # rendering
 
-WIN = 16  # objects are rendered in a 16x16 px window around their centre (they are smaller than that)
-_sub = (np.arange(WIN * SS, dtype=np.float32) + 0.5) / SS  # subpixel centres in window pixel units
-_GX, _GY = np.meshgrid(_sub, _sub)  # (64, 64) each, x to the right, y down
-
-
-def shape_inside(shape_idx, cx, cy, r):
-    """Boolean supersampled coverage (B, 64, 64) of a window of WIN px whose top-left pixel is
-    (floor(cx) - WIN/2, floor(cy) - WIN/2). shape_idx, cx, cy, r: (B,)."""
-    out = np.zeros((cx.shape[0], WIN * SS, WIN * SS), dtype=bool)  # (B, 64, 64)
-    for k in range(len(SHAPES)):
-        sel = np.nonzero(shape_idx == k)[0]
-        if len(sel) == 0:
-            continue
-        dx = _GX[None] - (cx[sel] - np.floor(cx[sel]) + WIN // 2)[:, None, None]  # (b, 64, 64)
-        dy = _GY[None] - (cy[sel] - np.floor(cy[sel]) + WIN // 2)[:, None, None]
-        rr = r[sel, None, None]
-        if SHAPES[k] == "circle":
-            out[sel] = dx * dx + dy * dy <= rr * rr
-        elif SHAPES[k] == "square":  # half side 0.88 r: area close to the circle's
-            s = rr * 0.88
-            out[sel] = (np.abs(dx) <= s) & (np.abs(dy) <= s)
-        else:  # upright isosceles triangle: apex (0, -h), base corners (+-h, +h) around the centre
-            h = 1.1 * rr
-            out[sel] = (dy <= h) & (np.abs(dx) <= (dy + h) * 0.5)
-    return out
+def inside(name, dx, dy, rr):
+    """Boolean coverage of one shape kind (raster.coverage); dx, dy (b, 64, 64) subpixel offsets from the
+    centre, rr (b, 1, 1) the half-extent."""
+    if name == "circle":
+        return dx * dx + dy * dy <= rr * rr
+    if name == "square":  # half side 0.88 r: area close to the circle's
+        s = rr * 0.88
+        return (np.abs(dx) <= s) & (np.abs(dy) <= s)
+    # upright isosceles triangle: apex (0, -h), base corners (+-h, +h) around the centre
+    h = 1.1 * rr
+    return (dy <= h) & (np.abs(dx) <= (dy + h) * 0.5)
 
 
 def coverage(shape_idx, cx, cy, r):
     """Antialiased coverage (B, 32, 32) in [0, 1] of a batch of shapes on the full image."""
-    B = cx.shape[0]
-    win = shape_inside(shape_idx, cx, cy, r).reshape(B, WIN, SS, WIN, SS).mean(axis=(2, 4), dtype=np.float32)  # (B, 16, 16)
-    pad = WIN  # canvas padded on every side so that the window always fits
-    canvas = np.zeros((B, SIZE + 2 * pad, SIZE + 2 * pad), dtype=np.float32)  # (B, 64, 64)
-    x0 = np.floor(cx).astype(np.int64) - WIN // 2 + pad
-    y0 = np.floor(cy).astype(np.int64) - WIN // 2 + pad
-    iy = y0[:, None, None] + np.arange(WIN)[None, :, None]  # (B, 16, 1)
-    ix = x0[:, None, None] + np.arange(WIN)[None, None, :]  # (B, 1, 16)
-    canvas[np.arange(B)[:, None, None], iy, ix] = win
-    return canvas[:, pad:pad + SIZE, pad:pad + SIZE]  # (B, 32, 32)
+    return raster.coverage(shape_idx, cx, cy, r, SHAPES, inside)
 
 
 class Batch:

@@ -18,6 +18,9 @@ Grammar (GRAMMAR_SPEC is the machine-readable form written into the manifest):
     bare     := article [size] colour shape                  (relations only)
     rel      := "above" | "below" | "to the left of" | "to the right of"
 
+This file is the world as data: vocabulary, grammar, captions, parsing and the sampling of scene dicts;
+render_v2.py draws scenes into training batches.
+
 Masks are exact as in v1: an object's mask is its visible antialiased coverage >= 0.5 (later objects cover
 earlier ones); a background word's region is every pixel no object covers; a position word's region is the
 cell of the layout it names; a relation word's region is the union of the two objects it relates.
@@ -26,10 +29,10 @@ cell of the layout it names; a relation word's region is the union of the two ob
 import numpy as np
 
 import scenes as v1
-from scenes import split_words, article  # noqa: F401  (same tokenizer rules as v1)
+from scenes import article  # noqa: F401  (same English as v1)
+from tokenizer import BOS, PAD, UNK, encode, split_words  # noqa: F401  (same tokenizer rules as v1)
 
 SIZE = v1.SIZE
-SS = v1.SS
 MAX_TOKENS = 28  # longest caption: three sized objects + background = 27 words + <s>
 
 COLOURS = dict(v1.COLOURS)
@@ -82,7 +85,6 @@ WORDS = sorted({"a", "an", "and", "on", "at", "in", "the", "to", "of", "dark", "
                 "above", "below", *COLOURS, *SHAPES, *SIZES, *POSITIONS})
 VOCAB = ["<pad>", "<s>", "<unk>"] + WORDS
 STOI = {w: i for i, w in enumerate(VOCAB)}
-PAD, BOS, UNK = 0, 1, 2
 WORD_KINDS = ["other", "colour", "shape", "size", "position", "relation", "background"]
 
 GRAMMAR = (
@@ -114,13 +116,8 @@ GRAMMAR_SPEC = {  # what the runtime checks a prompt against before generating (
 
 
 def tokenize(text, max_tokens=MAX_TOKENS, report=None):
-    words = split_words(text)
-    ids = [BOS] + [STOI.get(w, UNK) for w in words]
-    if report is not None:
-        report["unknown"] = [w for w in words if w not in STOI]
-        report["truncated"] = words[max_tokens - 1:]
-    ids = ids[:max_tokens]
-    return ids + [PAD] * (max_tokens - len(ids))
+    """[<s>] + word ids + <pad>... (max_tokens ids); see tokenizer.encode for report."""
+    return encode(text, STOI, max_tokens, report)
 
 
 def tokenize_batch(texts, max_tokens=MAX_TOKENS):
@@ -131,75 +128,6 @@ def text_scope_ids():
     """Token ids the v2 text encoder's phrase rule needs (ModelConfig.scope_ids)."""
     return dict(and_id=STOI["and"], article_ids=(STOI["a"], STOI["an"]), on_id=STOI["on"],
                 relation_ids=(STOI["above"], STOI["below"], STOI["to"]))
-
-
-# -----------------------------------------------------------------------------
-# shapes
-
-WIN = 16
-_sub = (np.arange(WIN * SS, dtype=np.float32) + 0.5) / SS
-_GX, _GY = np.meshgrid(_sub, _sub)
-
-
-def _inside(name, dx, dy, rr):
-    """Boolean coverage of one shape kind; dx, dy (b, 64, 64) from the centre, rr (b, 1, 1) half-extent."""
-    if name in ("circle", "square", "triangle"):
-        if name == "circle":
-            return dx * dx + dy * dy <= rr * rr
-        if name == "square":
-            s = rr * 0.88
-            return (np.abs(dx) <= s) & (np.abs(dy) <= s)
-        h = 1.1 * rr
-        return (dy <= h) & (np.abs(dx) <= (dy + h) * 0.5)
-    if name == "diamond":  # a square on its tip, a little taller than wide
-        return np.abs(dx) / (1.0 * rr) + np.abs(dy) / (1.2 * rr) <= 1
-    if name == "ring":  # hole of 0.5 r: at the small size 1.8 px of ring around a 3.6 px hole
-        d2 = dx * dx + dy * dy
-        return (d2 <= (1.05 * rr) ** 2) & (d2 >= (0.5 * rr) ** 2)
-    if name == "cross":  # a plus sign, arms 0.7 r wide
-        a, w = 1.05 * rr, 0.36 * rr
-        return ((np.abs(dx) <= w) & (np.abs(dy) <= a)) | ((np.abs(dy) <= w) & (np.abs(dx) <= a))
-    if name == "heart":  # the implicit heart curve (x^2 + y^2 - 1)^3 - x^2 y^3 <= 0, point down
-        s = rr / 1.05
-        u, v = dx / s, -dy / s + 0.15
-        return (u * u + v * v - 1) ** 3 - u * u * v ** 3 <= 0
-    if name == "star":  # five points, outer radius 1.3 r, inner 0.5 of that
-        R = 1.3 * rr
-        rho = 0.5 * R
-        ang = np.arctan2(dx, -(dy + 0.1 * rr))  # 0 = straight up
-        rad = np.sqrt(dx * dx + (dy + 0.1 * rr) ** 2)
-        seg = 2 * np.pi / 5
-        phi = np.abs(np.mod(ang, seg) - seg / 2)  # 0 at an inner vertex, seg/2 at an outer one
-        phi = seg / 2 - phi  # 0 at an outer vertex
-        # edge from the outer vertex (R, 0) to the inner one (rho, 36 deg), in polar coordinates
-        x1, y1 = R, np.zeros_like(R)
-        x2, y2 = rho * np.cos(seg / 2), rho * np.sin(seg / 2)
-        px, py = rad * np.cos(phi), rad * np.sin(phi)
-        cross = (x2 - x1) * (py - y1) - (y2 - y1) * (px - x1)
-        return cross >= 0
-    raise ValueError(name)
-
-
-def coverage(shape_idx, cx, cy, r):
-    """Antialiased coverage (B, 32, 32) in [0, 1]; as scenes.coverage with the v2 shapes."""
-    B = cx.shape[0]
-    win = np.zeros((B, WIN * SS, WIN * SS), dtype=bool)
-    for k, name in enumerate(SHAPES):
-        sel = np.nonzero(shape_idx == k)[0]
-        if len(sel) == 0:
-            continue
-        dx = _GX[None] - (cx[sel] - np.floor(cx[sel]) + WIN // 2)[:, None, None]
-        dy = _GY[None] - (cy[sel] - np.floor(cy[sel]) + WIN // 2)[:, None, None]
-        win[sel] = _inside(name, dx, dy, r[sel, None, None])
-    win = win.reshape(B, WIN, SS, WIN, SS).mean(axis=(2, 4), dtype=np.float32)
-    pad = WIN
-    canvas = np.zeros((B, SIZE + 2 * pad, SIZE + 2 * pad), dtype=np.float32)
-    x0 = np.floor(cx).astype(np.int64) - WIN // 2 + pad
-    y0 = np.floor(cy).astype(np.int64) - WIN // 2 + pad
-    iy = y0[:, None, None] + np.arange(WIN)[None, :, None]
-    ix = x0[:, None, None] + np.arange(WIN)[None, None, :]
-    canvas[np.arange(B)[:, None, None], iy, ix] = win
-    return canvas[:, pad:pad + SIZE, pad:pad + SIZE]
 
 
 # -----------------------------------------------------------------------------
@@ -244,124 +172,6 @@ def caption_of(scene):
         if scene["form"] == "triple" and nxt is not None and nxt[2] == 1 and tag == 0:
             out[-1] += ","
     return " ".join(out)
-
-
-def _cell(form, position):
-    """The image region (32, 32) bool a position word names in a scene of this form."""
-    yy, xx = np.mgrid[0:SIZE, 0:SIZE]
-    third = SIZE / 3
-    if form == "triple":
-        return {"left": xx < third, "right": xx >= 2 * third, "top": yy < third, "bottom": yy >= 2 * third,
-                "center": None}[position]
-    half = SIZE // 2
-    return {"left": xx < half, "right": xx >= half, "top": yy < half, "bottom": yy >= half,
-            "center": (abs(xx - 15.5) < 8) & (abs(yy - 15.5) < 8)}[position]
-
-
-def _triple_center_cell(axis):
-    yy, xx = np.mgrid[0:SIZE, 0:SIZE]
-    c = xx if axis == "row" else yy
-    return (c >= SIZE / 3) & (c < 2 * SIZE / 3)
-
-
-class Batch:
-    """image (B, 3, 32, 32) in [-1, 1]; captions; input_ids (B, T); scenes (list of dicts);
-    obj_mask bool (B, 3, 32, 32) visible coverage >= 0.5; bg_mask bool (B, 32, 32) no object there;
-    word_kind (B, T) index into WORD_KINDS; word_obj (B, T) object a token belongs to (-1 none)."""
-
-    def word_masks(self, i, kinds=("colour", "shape", "size", "position", "relation", "background")):
-        """{token index: (kind, bool mask (32, 32))}: the region each word describes. Colour, shape and size
-        words: their object; position words: the layout cell they name; relation words: the union of
-        the two objects; background words: every pixel no object covers."""
-        sc = self.scenes[i]
-        out = {}
-        for t, (w, kind, tag) in enumerate(caption_words(sc)[:MAX_TOKENS - 1]):
-            if kind not in kinds:
-                continue
-            if kind in ("colour", "shape", "size"):
-                m = self.obj_mask[i, tag]
-            elif kind == "position":
-                m = _cell(sc["form"], w)
-                if m is None:
-                    m = _triple_center_cell("row" if sc["objects"][0]["position"] == "left" else "col")
-            elif kind == "relation":
-                m = self.obj_mask[i, 0] | self.obj_mask[i, 1]
-            else:
-                m = self.bg_mask[i]
-            out[t + 1] = (kind, m)
-        return out
-
-
-def _place(scene, rng):
-    """Centre (cx, cy) and radius per object of a scene."""
-    out = []
-    objs = scene["objects"]
-    radii = [RADIUS[d["size"]] * rng.uniform(0.95, 1.05) for d in objs]
-    if scene["form"] in ("single", "pair"):
-        for d, r in zip(objs, radii):
-            cx, cy = v1.CENTRES[d["position"]]
-            out.append((cx + rng.uniform(-v1.JITTER_PX, v1.JITTER_PX), cy + rng.uniform(-v1.JITTER_PX, v1.JITTER_PX), r))
-    elif scene["form"] == "triple":
-        for d, r in zip(objs, radii):
-            cx, cy = TRIPLE_CENTRES[d["position"]]
-            out.append((cx + rng.uniform(-TRIPLE_JITTER, TRIPLE_JITTER),
-                        cy + rng.uniform(-TRIPLE_JITTER, TRIPLE_JITTER), r * TRIPLE_SCALE))
-    else:  # relation: the first object before the second along the axis, free across it
-        e = [1.1 * r for r in radii]
-        sep = e[0] + e[1] + 1.0
-        lo, hi = e[0] + 0.5, SIZE - e[1] - 0.5  # first object's low edge, second's high edge
-        a = rng.uniform(lo, max(lo, hi - sep))
-        b = rng.uniform(min(a + sep, hi), hi)
-        if scene["relation"] in ("below", "right"):  # the first object is the later one along the axis
-            a, b = SIZE - a, SIZE - b
-        across = [rng.uniform(ei + 0.5, SIZE - ei - 0.5) for ei in e]
-        vertical = scene["relation"] in ("above", "below")
-        for k, r in enumerate(radii):
-            along = a if k == 0 else b
-            out.append((across[k], along, r) if vertical else (along, across[k], r))
-    return out
-
-
-def render(scenes_list, rng):
-    """Render a list of scene dicts into a Batch."""
-    B = len(scenes_list)
-    bg = np.array([rng.uniform(*BG_RANGE[s["background"]]) for s in scenes_list], dtype=np.float32)
-    bg = bg[:, None] + rng.uniform(-0.02, 0.02, size=(B, 3))
-    img = np.broadcast_to(bg[:, :, None, None], (B, 3, SIZE, SIZE)).astype(np.float32).copy()
-    covs = np.zeros((B, 3, SIZE, SIZE), dtype=np.float32)
-    places = [_place(s, rng) for s in scenes_list]
-    for o in range(3):
-        present = np.array([len(s["objects"]) > o for s in scenes_list])
-        if not present.any():
-            break
-        get = lambda f, d: np.array([f(s, p) if len(s["objects"]) > o else d for s, p in zip(scenes_list, places)])
-        shp = get(lambda s, p: SHAPES.index(s["objects"][o]["shape"]), 0)
-        cx = get(lambda s, p: p[o][0], 16.0).astype(np.float32)
-        cy = get(lambda s, p: p[o][1], 16.0).astype(np.float32)
-        r = get(lambda s, p: p[o][2], 1.0).astype(np.float32)
-        col = PALETTE[get(lambda s, p: COLOUR_NAMES.index(s["objects"][o]["colour"]), 0)]
-        col = np.clip(col + rng.uniform(-0.04, 0.04, size=(B, 3)), 0, 1).astype(np.float32)
-        cov = coverage(shp, cx, cy, r) * present[:, None, None]
-        img = img * (1 - cov[:, None]) + col[:, :, None, None] * cov[:, None]
-        for k in range(o):
-            covs[:, k] *= (1 - cov)
-        covs[:, o] = cov
-    b = Batch()
-    b.image = (img * 2 - 1).astype(np.float32)
-    b.scenes = scenes_list
-    b.obj_mask = covs >= 0.5
-    b.bg_mask = ~b.obj_mask.any(axis=1)  # every pixel no object mask claims
-    b.captions = [caption_of(s) for s in scenes_list]
-    b.input_ids = tokenize_batch(b.captions)
-    b.word_kind = np.zeros((B, MAX_TOKENS), dtype=np.int64)
-    b.word_obj = np.full((B, MAX_TOKENS), -1)
-    for i, s in enumerate(scenes_list):
-        for t, (w, kind, tag) in enumerate(caption_words(s)[:MAX_TOKENS - 1]):
-            if kind in WORD_KINDS:
-                b.word_kind[i, t + 1] = WORD_KINDS.index(kind)
-            if isinstance(tag, int):
-                b.word_obj[i, t + 1] = tag
-    return b
 
 
 # -----------------------------------------------------------------------------
@@ -412,10 +222,6 @@ def sample_scene(rng, form=None, p_dark=0.35, p_light_word=0.3, p_same_colour=0.
         objs.append(dict(colour=c, shape=s, size=SIZES[rng.integers(2)], size_word=bool(rng.random() < p_size_word),
                          position=pos))
     return dict(form=form, objects=objs, relation=relation, background=background, bg_word=bool(bg_word))
-
-
-def sample_batch(B, rng, **kw):
-    return render([sample_scene(rng, **kw) for _ in range(B)], rng)
 
 
 # -----------------------------------------------------------------------------

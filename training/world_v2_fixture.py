@@ -11,7 +11,9 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checker_v2  # noqa: E402
 import eval_v2  # noqa: E402
+import render_v2 as R  # noqa: E402
 import scenes_v2 as W  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test", "fixtures",
@@ -26,7 +28,7 @@ def fixture(per=4):
             seen[c] = seen.get(c, 0) + 1
             picked.append((c, sc))
     rng = np.random.default_rng(21)
-    b = W.render([sc for _, sc in picked], rng)
+    b = R.render([sc for _, sc in picked], rng)
     # a wrong variant of each: the first object's shape changed
     out = []
     for i, (c, sc) in enumerate(picked):
@@ -34,7 +36,7 @@ def fixture(per=4):
         img = img8.astype(np.float32) / 255 * 2 - 1
         first = sc["objects"][0]
         wrong = dict(sc, objects=[dict(first, shape=W.SHAPES[(W.SHAPES.index(first["shape"]) + 1) % 8])] + sc["objects"][1:])
-        verdict = lambda s: {k: (None if v is None else bool(v)) for k, v in eval_v2.check(img, s).items()
+        verdict = lambda s: {k: (None if v is None else bool(v)) for k, v in checker_v2.check(img, s).items()
                              if k in ("all_right", "relation", "background")}
         out.append(dict(category=c, caption=W.caption_of(sc), scene=sc, wrong=wrong,
                         image=base64.b64encode(img8.tobytes()).decode("ascii"),

@@ -1,7 +1,8 @@
 /**
  * The one headless Chromium setup, shared by the browser tests (test/browser/harness.ts) and the
- * bench's hover and scrub latency (bench/hover-latency.ts), so the numbers the bench reports come
- * from the browser the tests check: WebGPU and WebGL on SwiftShader, nothing phoning home.
+ * browser benches (bench/app-page.ts: hover and scrub latency, soak), so the numbers the bench
+ * reports come from the browser the tests check: WebGPU and WebGL on SwiftShader, nothing phoning
+ * home.
  */
 import { chromium, type Browser } from 'playwright-core';
 

@@ -14,13 +14,12 @@ import { encodePng } from '../export/png.ts';
 import { alignPrompts } from '../model/align.ts';
 import { controlUnavailable } from '../model/control.ts';
 import { InvalidInputError } from '../core/errors.ts';
-import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
-import { validateSettings } from '../model/validate.ts';
+import { createNodeGenerator } from '../model/node-model.ts';
 import { numberOption, parseOptions, UsageError } from './args.ts';
 import { writeGenerationOutputs } from './generate.ts';
 import { makeDir, writeOutput } from './files.ts';
 import type { Subcommand } from './main.ts';
-import { parseWeights } from './weights.ts';
+import { checkSettings, parseRunArgs, RUN_OPTIONS, withDefaults } from './run-options.ts';
 
 const USAGE =
   'wordlight edit --prompt P --to Q --inject F --out DIR [--weight WORD=FACTOR …] [--seed S] [--steps N] [--guidance G] [--model DIR] [--ep wasm|cpu] [--threads N]';
@@ -30,14 +29,7 @@ const OPTIONS = {
   to: { type: 'string' },
   inject: { type: 'string' },
   out: { type: 'string' },
-  seed: { type: 'string' },
-  steps: { type: 'string' },
-  guidance: { type: 'string' },
-  model: { type: 'string' },
-  weight: { type: 'string', multiple: true },
-  ep: { type: 'string' },
-  threads: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...RUN_OPTIONS,
 } as const;
 
 /** diff.png bytes: grey level = mean channel difference / (half the value range), clamped. */
@@ -106,45 +98,21 @@ export const editCommand: Subcommand = {
     ] as const) {
       if (v === undefined) throw new UsageError(`missing ${flag}. Usage: ${USAGE}`);
     }
-    if (o.ep !== undefined && o.ep !== 'wasm' && o.ep !== 'cpu')
-      throw new UsageError(`--ep must be wasm or cpu in Node (got "${o.ep}").`);
     const inject = numberOption(o.inject, '--inject', false)!;
-    const threads = numberOption(o.threads, '--threads', true);
-    const seedArg = numberOption(o.seed, '--seed', true);
-    const stepsArg = numberOption(o.steps, '--steps', true);
-    const guidanceArg = numberOption(o.guidance, '--guidance', false);
-    const weights = parseWeights(o.weight ?? []);
+    const args = parseRunArgs(o);
+    const weights = args.weights;
     const prompt = o.prompt as string;
     const to = o.to as string;
-    validateSettings({
-      prompt,
-      seed: seedArg ?? 0,
-      steps: stepsArg ?? 1,
-      guidance: guidanceArg ?? 0,
-    });
-    validateSettings({
-      prompt: to,
-      seed: seedArg ?? 0,
-      steps: stepsArg ?? 1,
-      guidance: guidanceArg ?? 0,
-    });
+    checkSettings(prompt, args);
+    checkSettings(to, args);
 
-    const generator = createNodeGenerator({
-      dir: o.model ?? DEFAULT_MODEL_DIR,
-      ...(o.ep ? { ep: o.ep as 'wasm' | 'cpu' } : {}),
-      threads: threads ?? 1,
-    });
+    const generator = createNodeGenerator(args.model);
     try {
       const info = await generator.load();
       const engine = generator.engine!;
       const unavailable = controlUnavailable(info.manifest);
       if (unavailable) throw new InvalidInputError('edit', unavailable);
-      const d = info.manifest.defaults;
-      const base = {
-        seed: seedArg ?? d.seed,
-        steps: stepsArg ?? d.steps,
-        guidance: guidanceArg ?? d.guidance,
-      };
+      const base = withDefaults(args, info.manifest.defaults);
       const sourceSettings: GenerationSettings = { ...base, prompt };
       const editSettings: GenerationSettings = {
         ...base,

@@ -14,12 +14,11 @@ import type { GenerationRecord } from '../core/record.ts';
 import type { Engine } from '../model/engine.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { planarToBytes } from '../export/planar.ts';
-import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../model/node-model.ts';
-import { validateSettings } from '../model/validate.ts';
-import { numberOption, parseOptions, UsageError } from './args.ts';
+import { createNodeGenerator } from '../model/node-model.ts';
+import { parseOptions, UsageError } from './args.ts';
 import { checkDirOutput, FileSystemError, fsReason, makeDir, writeOutput } from './files.ts';
-import { parseWeights } from './weights.ts';
 import type { Subcommand } from './main.ts';
+import { checkSettings, parseRunArgs, RUN_OPTIONS, withDefaults } from './run-options.ts';
 import { encodePng } from '../export/png.ts';
 
 const USAGE =
@@ -29,14 +28,7 @@ const OPTIONS = {
   prompt: { type: 'string' },
   prompts: { type: 'string' },
   out: { type: 'string' },
-  seed: { type: 'string' },
-  steps: { type: 'string' },
-  guidance: { type: 'string' },
-  ep: { type: 'string' },
-  threads: { type: 'string' },
-  model: { type: 'string' },
-  weight: { type: 'string', multiple: true },
-  help: { type: 'boolean', short: 'h' },
+  ...RUN_OPTIONS,
 } as const;
 
 /** `[steps, heads, h*w, T]` for one attention output, steps concatenated in order. */
@@ -169,37 +161,18 @@ export const generateCommand: Subcommand = {
     if (o.prompt === undefined && o.prompts === undefined)
       throw new UsageError(`missing --prompt. Usage: ${USAGE}`);
     if (!o.out) throw new UsageError(`missing --out DIR. Usage: ${USAGE}`);
-    if (o.ep !== undefined && o.ep !== 'wasm' && o.ep !== 'cpu')
-      throw new UsageError(`--ep must be wasm or cpu in Node (got "${o.ep}").`);
-    const threads = numberOption(o.threads, '--threads', true);
-    if (threads !== undefined && (threads < 1 || threads > 64))
-      throw new UsageError(`--threads must be from 1 to 64 (got ${threads}).`);
-    const seedArg = numberOption(o.seed, '--seed', true);
-    const stepsArg = numberOption(o.steps, '--steps', true);
-    const guidanceArg = numberOption(o.guidance, '--guidance', false);
-    const weights = parseWeights(o.weight ?? []);
+    const args = parseRunArgs(o);
+    const weights = args.weights;
 
     const prompts = o.prompts !== undefined ? await readPrompts(o.prompts) : [o.prompt as string];
     await checkDirOutput(o.out);
     // Model-free checks first, so bad settings fail in milliseconds, not after loading the model.
-    validateSettings({
-      prompt: prompts[0]!,
-      seed: seedArg ?? 0,
-      steps: stepsArg ?? 1,
-      guidance: guidanceArg ?? 0,
-    });
-    const generator = createNodeGenerator({
-      dir: o.model ?? DEFAULT_MODEL_DIR,
-      ...(o.ep ? { ep: o.ep as 'wasm' | 'cpu' } : {}),
-      threads: threads ?? 1,
-    });
+    checkSettings(prompts[0]!, args);
+    const generator = createNodeGenerator(args.model);
     try {
       const info = await generator.load();
-      const d = info.manifest.defaults;
       const base = {
-        seed: seedArg ?? d.seed,
-        steps: stepsArg ?? d.steps,
-        guidance: guidanceArg ?? d.guidance,
+        ...withDefaults(args, info.manifest.defaults),
         ...(Object.keys(weights).length > 0 ? { weights } : {}),
       };
       const engine = generator.engine!;

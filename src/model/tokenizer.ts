@@ -1,5 +1,5 @@
 /**
- * The manifest's word-level tokenizer. It must match `training/scenes.py` (`split_words`, `tokenize`)
+ * The manifest's word-level tokenizer. It must match `training/tokenizer.py` (`split_words`, `encode`)
  * exactly, or the model sees different ids in the browser than it was trained on:
  *   NFKC → lowercase → every char not [a-z0-9] becomes a space → split on whitespace;
  *   ids = [start] + one id per word (unknown → the unknown token) + pad … up to maxTokens.

@@ -10,7 +10,7 @@
  * one started. Every outstanding request then rejects with an ExecutionError saying so, and the
  * model is loaded again on the next call, so the app recovers without a page reload.
  */
-import type { GenerationRecord, GenerationSettings, StepRecord } from '../core/record.ts';
+import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
 import { ExecutionError, GenerationCancelledError } from '../core/errors.ts';
 import type { EpRequest } from './execution-providers.ts';
 import type { GenerationHandlers, Generator, LoadedModelInfo } from './generator.ts';
@@ -22,6 +22,7 @@ import {
   type FromWorker,
   type ToWorker,
 } from './worker-protocol.ts';
+import { LIVE_INTERVAL_MS, LiveSteps } from './live-steps.ts';
 
 export interface WorkerGeneratorOptions {
   /** URL of the model package directory (relative URLs resolve against the page). */
@@ -53,14 +54,6 @@ export interface LoadHandlers {
   onProgress?: (p: FetchProgress) => void;
   signal?: AbortSignal;
 }
-
-/**
- * 10 updates a second while a run is live. Each delivery costs the page a re-render (maps, small
- * multiples, a WebGL frame), and on a 2-core machine that main-thread work competes with the two
- * WASM threads: per-step delivery made the page ~1.9x the Node generation time (npm run bench,
- * browser/generation/ratio).
- */
-export const LIVE_INTERVAL_MS = 100;
 
 type Listener = (msg: FromWorker) => void;
 
@@ -340,40 +333,5 @@ export class WorkerGenerator implements Generator {
 class RetryOnWasm extends Error {
   constructor(override readonly cause: Error) {
     super(cause.message);
-  }
-}
-
-type StepProgressArg = Parameters<NonNullable<GenerationHandlers['onStep']>>[1];
-
-/** Holds live steps so that `onStep` runs at most once per interval (see liveIntervalMs). */
-class LiveSteps {
-  #pending: [StepRecord, StepProgressArg][] = [];
-  #last = -Infinity;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(
-    private readonly handlers: GenerationHandlers,
-    private readonly intervalMs: number,
-  ) {}
-
-  push(step: StepRecord, progress: StepProgressArg): void {
-    this.#pending.push([step, progress]);
-    const wait = this.#last + this.intervalMs - performance.now();
-    if (wait <= 0) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), wait);
-  }
-
-  /** Delivers every held step now, in order, in this task. */
-  flush(): void {
-    this.cancel();
-    const steps = this.#pending;
-    this.#pending = [];
-    if (steps.length > 0) this.#last = performance.now();
-    for (const [step, progress] of steps) this.handlers.onStep?.(step, progress);
-  }
-
-  cancel(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
   }
 }

@@ -42,6 +42,7 @@ export class SettingsState {
   #notes = $state<Record<NumberField, string | null>>({ seed: null, steps: null, guidance: null });
   /** Per-word attention weights (word → ×0…×3); ×1 entries are dropped. */
   #weights = $state.raw<Record<string, number>>({});
+  #weightNote = $state<string | null>(null);
   /** Generation fields set since construction (by the URL or the user), not by model defaults. */
   readonly #touched: Record<string, boolean> = {};
   /** Fields whose value is known: set by the URL or the user, or the model's default applied. */
@@ -141,12 +142,31 @@ export class SettingsState {
   weightOf(word: string): number {
     return this.#weights[word] ?? 1;
   }
-  /** Sets one word's weight, clamped to ×0…×3 and rounded to 0.05; ×1 removes it. */
-  setWeight(word: string, v: number): void {
-    if (!Number.isFinite(v)) return;
-    const f = Math.round(clamp(v, WEIGHT_RANGE.min, WEIGHT_RANGE.max) * 20) / 20;
+  /**
+   * Sets one word's weight from the slider, rounded to 0.05; ×1 removes it. A value that is not a
+   * number or outside ×0…×3 changes nothing and `weightNote` says why (one line under the chips);
+   * `typed` is the text the value came from, for that line. A good value clears the note.
+   */
+  setWeight(word: string, v: number, typed: string = String(v)): boolean {
+    const { min, max } = WEIGHT_RANGE;
+    const now = `it stays ×${this.weightOf(word)}`;
+    if (!Number.isFinite(v)) {
+      this.#weightNote = `Weight of "${word}" must be a number from ×${min} to ×${max} (got "${typed}"); ${now}.`;
+      return false;
+    }
+    if (v < min || v > max) {
+      this.#weightNote = `Weight of "${word}" must be from ×${min} to ×${max} (got ×${v}); ${now}.`;
+      return false;
+    }
+    this.#weightNote = null;
+    const f = Math.round(v * 20) / 20;
     const { [word]: _old, ...rest } = this.#weights;
     this.#weights = f === 1 ? rest : { ...rest, [word]: f };
+    return true;
+  }
+  /** Why the last weight from the slider was refused, or null. */
+  get weightNote(): string | null {
+    return this.#weightNote;
   }
 
   /** New random seed (the shuffle button), any of the 2³² seeds. */

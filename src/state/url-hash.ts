@@ -22,6 +22,8 @@ import {
   type MapScale,
   type OverlayMode,
 } from '../core/overlay-types.ts';
+import { WEIGHT_RANGE } from '../model/control.ts';
+import { splitWords } from '../model/tokenizer.ts';
 import {
   MAX_PINNED,
   type HeadChoice,
@@ -116,7 +118,7 @@ const formatFlag = (v: boolean): string => (v ? '1' : '0');
 const IMAGE_KINDS: readonly StepImageKind[] = ['x0', 'xt'];
 
 const INJECT_KEY = 'inj';
-const WEIGHT = /^([a-z0-9]{1,40}):(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)$/;
+const WEIGHT = /^([a-z0-9]{1,40}):(.*)$/;
 
 export const HASH_FIELDS: { [K in keyof HashState]-?: HashField<NonNullable<HashState[K]>> } = {
   prompt: {
@@ -175,12 +177,27 @@ export const HASH_FIELDS: { [K in keyof HashState]-?: HashField<NonNullable<Hash
   smooth: { key: 'smooth', parse: flag('Smooth'), format: formatFlag },
   weights: {
     key: 'wt',
-    parse: (text) => {
+    // The list is one field, as `w`: a single bad entry drops it, saying which and why. The words
+    // must be words of the link's prompt (the engine would refuse the run otherwise).
+    parse: (text, params) => {
       const out: Record<string, number> = {};
+      const prompt = params.get('p');
+      const words = prompt === null ? null : splitWords(prompt);
+      const { min, max } = WEIGHT_RANGE;
       for (const part of text.split(',')) {
         const m = WEIGHT.exec(part.trim());
         if (!m) return bad(`"${echo(part, 24)}" is not word:factor`);
-        out[m[1] as string] = Number(m[2]);
+        const [, word = '', factorText = ''] = m;
+        const factor = Number(factorText);
+        if (factorText.trim() === '' || !Number.isFinite(factor))
+          return bad(
+            `weight of "${word}" must be a number from ${min} to ${max} (got "${echo(factorText, 12)}")`,
+          );
+        if (factor < min || factor > max)
+          return bad(`weight of "${word}" must be from ${min} to ${max} (got ${factor})`);
+        if (words !== null && !words.includes(word))
+          return bad(`"${word}" is not a word of the prompt`);
+        out[word] = factor;
       }
       return ok(out);
     },

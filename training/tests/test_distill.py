@@ -7,14 +7,14 @@ import numpy as np
 import onnx
 import torch
 
+import checkpoint
 import distill
 import export
 import quantize
-import train
 
 
 def test_student_starts_as_the_teachers_conditional_branch(smoke_run):
-    teacher, _, _ = train.load_model(smoke_run)
+    teacher, _, _ = checkpoint.load_model(smoke_run)
     student = distill.student_from_teacher(teacher).eval()
     assert student.cfg.guidance_embed and not teacher.cfg.guidance_embed
     g = torch.Generator().manual_seed(0)
@@ -34,12 +34,12 @@ def test_distill_resumes_and_exports_with_a_guidance_input(smoke_run, tmp_path):
     out = str(tmp_path / "student")
     assert distill.distill(cfg, smoke_run, out, max_steps=3, quiet=True) == 3
     assert distill.distill(cfg, smoke_run, out, quiet=True) == cfg.steps  # resumed to the end
-    ck = train.load_checkpoint(os.path.join(out, "ckpt.pt"))
+    ck = checkpoint.load_checkpoint(os.path.join(out, "ckpt.pt"))
     assert ck["step"] == cfg.steps and ck["distill"]["guidance_max"] == cfg.guidance_max
     assert len(ck["losses"]) == cfg.steps and all(np.isfinite(ck["losses"]))
-    student, scfg, _ = train.load_model(out)
+    student, scfg, _ = checkpoint.load_model(out)
     assert scfg.model.guidance_embed
-    teacher, _, _ = train.load_model(smoke_run)
+    teacher, _, _ = checkpoint.load_model(smoke_run)
     for k, v in teacher.text.state_dict().items():  # the text encoder is the teacher's, frozen
         assert torch.equal(v, student.text.state_dict()[k]), k
     pkg = str(tmp_path / "pkg")

@@ -1,6 +1,8 @@
 import json
 import os
 
+import checker
+import daam
 import eval as ev
 import scenes
 
@@ -35,10 +37,10 @@ def test_word_iou():
     heat[4:12, 4:12] = 1
     mask = np.zeros((32, 32), dtype=bool)
     mask[4:12, 4:12] = True
-    assert ev.word_iou(heat, mask) == 1.0
+    assert daam.word_iou(heat, mask) == 1.0
     mask[:] = False
     mask[20:28, 20:28] = True
-    assert ev.word_iou(heat, mask) == 0.0
+    assert daam.word_iou(heat, mask) == 0.0
 
 
 def test_checker_masks_match_the_true_masks_of_clean_renders():
@@ -48,7 +50,7 @@ def test_checker_masks_match_the_true_masks_of_clean_renders():
     b = scenes.sample_batch(120, np.random.default_rng(5), p_two=0.8)
     ious, shapes = [], []
     for i in range(len(b.captions)):
-        found = ev.find_objects(b.image[i])
+        found = checker.find_objects(b.image[i])
         for o in range(b.n_obj[i]):
             f = found.get(scenes.COLOUR_NAMES[b.obj["colour"][i, o]])
             assert f is not None, b.captions[i]
@@ -61,5 +63,5 @@ def test_checker_masks_match_the_true_masks_of_clean_renders():
 def test_daam_layer_set_leaves_out_mid_and_lowest_resolution():
     layout = [("attn_down_1_0", "down", 1, 0, (16, 16)), ("attn_down_2_0", "down", 2, 0, (8, 8)),
               ("attn_mid_0_0", "mid", 0, 0, (8, 8)), ("attn_up_1_0", "up", 1, 0, (16, 16))]
-    assert ev.daam_layers(layout) == ["attn_down_1_0", "attn_up_1_0"]
-    assert ev.daam_layers(layout[:1]) == []
+    assert daam.daam_layers(layout) == ["attn_down_1_0", "attn_up_1_0"]
+    assert daam.daam_layers(layout[:1]) == []

@@ -83,12 +83,12 @@ def test_attention_levels_are_configurable():
 def test_control_is_exact_no_op_when_neutral_and_acts_when_used(model):
     """token_scale 1 / inject_weight 0 leave every output bit-identical; weight 1 puts the injected map
     in, and token_scale multiplies the (injected) map, without renormalising."""
-    import export
+    import onnx_export
     torch.manual_seed(0)
     x, t, ctx = torch.randn(2, 3, 32, 32), torch.tensor([500.0, 500.0]), torch.randn(2, 20, 128)
     with torch.no_grad():
         out, attn = model.unet(x, t, ctx)
-        neutral = export.neutral_control(model.unet, 2)
+        neutral = onnx_export.neutral_control(model.unet, 2)
         names = [n for n, *_ in model.unet.attention_layout()]
         out2, attn2 = model.unet(x, t, ctx, token_scale=neutral[0], inject_weight=neutral[1],
                                  inject=dict(zip(names, neutral[2:])))

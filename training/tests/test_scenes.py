@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-import scenes
+import checker
 import eval as ev
+import scenes
 
 
 def test_vocab_is_the_contract():
@@ -106,9 +107,9 @@ def test_checker_reads_ground_truth_scenes():
     b = scenes.render_objects([p[1] for p in prompts], rng)
     assert b.captions == [p[0] for p in prompts]
     for i, (cap, objs, _) in enumerate(prompts):
-        assert ev.check(b.image[i], objs)["all_right"], cap
+        assert checker.check(b.image[i], objs)["all_right"], cap
     b = scenes.sample_batch(200, rng)
-    ok = [ev.check(b.image[i], scenes.parse_caption(c))["all_right"] for i, c in enumerate(b.captions)]
+    ok = [checker.check(b.image[i], scenes.parse_caption(c))["all_right"] for i, c in enumerate(b.captions)]
     assert np.mean(ok) >= 0.99
 
 
@@ -119,8 +120,8 @@ def test_checker_rejects_wrong_scenes():
     swapped = [dict(objs[0], position="right"), dict(objs[1], position="left")]
     rebound = [dict(objs[0], shape="square"), dict(objs[1], shape="circle")]
     b = scenes.render_objects([swapped, rebound], rng)
-    assert not ev.check(b.image[0], objs)["all_right"]
-    r = ev.check(b.image[1], objs)
+    assert not checker.check(b.image[0], objs)["all_right"]
+    r = checker.check(b.image[1], objs)
     assert not r["all_right"] and r["binding"] is False
     blank = np.full((3, 32, 32), 0.8, dtype=np.float32)
-    assert not ev.check(blank, objs[:1])["all_right"]
+    assert not checker.check(blank, objs[:1])["all_right"]

@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
 
+import checker_v2
 import eval as ev
 import eval_v2
+import render_v2 as R
 import scenes
 import scenes_v2 as W
 
@@ -67,7 +69,7 @@ def test_training_never_shows_held_out_or_invisible_colours():
 
 def test_masks_are_exact_and_relations_hold():
     rng = np.random.default_rng(2)
-    b = W.sample_batch(256, rng)
+    b = R.sample_batch(256, rng)
     img = (b.image + 1) / 2
     for i, sc in enumerate(b.scenes):
         n = len(sc["objects"])
@@ -94,7 +96,7 @@ def test_masks_are_exact_and_relations_hold():
 
 def test_word_regions():
     rng = np.random.default_rng(3)
-    b = W.sample_batch(64, rng)
+    b = R.sample_batch(64, rng)
     for i, sc in enumerate(b.scenes):
         regions = b.word_masks(i)
         ids = b.input_ids[i]
@@ -115,10 +117,10 @@ def test_checker_reads_clean_renders_of_the_prompt_set():
     assert {c for c, _ in prompts} == set(eval_v2.CATEGORIES)
     assert sum(eval_v2.held_out(sc) for c, sc in prompts if c == "held_out_triple") == 12
     rng = np.random.default_rng(4)
-    b = W.render([sc for _, sc in prompts], rng)
+    b = R.render([sc for _, sc in prompts], rng)
     per = {}
     for i, (cat, sc) in enumerate(prompts):
-        r = eval_v2.check(b.image[i], sc)
+        r = checker_v2.check(b.image[i], sc)
         per.setdefault(cat, []).append(r["all_right"])
     for cat, oks in per.items():
         assert np.mean(oks) >= 0.9, (cat, np.mean(oks))
@@ -129,17 +131,17 @@ def test_checker_rejects_wrong_scenes():
     truth = dict(form="relation", objects=[o("red", "ring", None), o("blue", "heart", None)], relation="above",
                  background="light", bg_word=False)
     rng = np.random.default_rng(5)
-    img = W.render([truth], rng).image[0]
-    assert eval_v2.check(img, truth)["relation"]
-    assert not eval_v2.check(img, dict(truth, relation="below"))["relation"]
-    assert not eval_v2.check(img, dict(truth, objects=[o("red", "star", None), o("blue", "heart", None)]))["relation"]
-    assert not eval_v2.check(img, dict(truth, background="dark", bg_word=True))["background"]
+    img = R.render([truth], rng).image[0]
+    assert checker_v2.check(img, truth)["relation"]
+    assert not checker_v2.check(img, dict(truth, relation="below"))["relation"]
+    assert not checker_v2.check(img, dict(truth, objects=[o("red", "star", None), o("blue", "heart", None)]))["relation"]
+    assert not checker_v2.check(img, dict(truth, background="dark", bg_word=True))["background"]
     tri = dict(form="triple", objects=[o("red", "ring", "left"), o("blue", "star", "center"), o("pink", "cross", "right")],
                relation=None, background="light", bg_word=False)
-    img = W.render([tri], rng).image[0]
-    assert eval_v2.check(img, tri)["all_right"]
+    img = R.render([tri], rng).image[0]
+    assert checker_v2.check(img, tri)["all_right"]
     swapped = dict(tri, objects=[o("pink", "cross", "left"), o("blue", "star", "center"), o("red", "ring", "right")])
-    assert not eval_v2.check(img, swapped)["all_right"]
+    assert not checker_v2.check(img, swapped)["all_right"]
 
 
 @pytest.mark.parametrize("shape", W.SHAPES)
@@ -151,7 +153,7 @@ def test_every_shape_is_told_apart_at_both_sizes(shape):
             if form == "triple":
                 objs = [dict(objs[0], position=p, colour=c) for p, c in (("left", "red"), ("center", "green"), ("right", "blue"))]
             sc = dict(form=form, objects=objs, relation=None, background="light", bg_word=False)
-            hits = [eval_v2.check(W.render([sc], rng).image[0], sc)["all_right"] for _ in range(8)]
+            hits = [checker_v2.check(R.render([sc], rng).image[0], sc)["all_right"] for _ in range(8)]
             assert np.mean(hits) >= 0.75, (shape, size, form, hits)
 
 

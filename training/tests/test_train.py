@@ -9,24 +9,26 @@ import time
 import pytest
 import torch
 
+import checkpoint
+import config
 import train
-from model import ModelConfig
+from model import ModelConfig, TextToImage
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def tiny():
-    cfg = copy.deepcopy(train.PRESETS["smoke"])
+    cfg = copy.deepcopy(config.PRESETS["smoke"])
     cfg.model = ModelConfig(text_dim=32, text_layers=1, channels=(8, 16, 32), time_dim=32)
     cfg.batch_size, cfg.steps, cfg.threads = 4, 8, 1
     return cfg
 
 
 def test_lr_schedule():
-    cfg = train.PRESETS["default"]
-    assert train.lr_at(0, cfg) < cfg.lr / 10
-    assert train.lr_at(cfg.warmup, cfg) == pytest.approx(cfg.lr)
-    assert train.lr_at(cfg.steps, cfg) == pytest.approx(cfg.min_lr)
+    cfg = config.PRESETS["default"]
+    assert config.lr_at(0, cfg) < cfg.lr / 10
+    assert config.lr_at(cfg.warmup, cfg) == pytest.approx(cfg.lr)
+    assert config.lr_at(cfg.steps, cfg) == pytest.approx(cfg.min_lr)
 
 
 def test_resume_continues_exactly(tmp_path):
@@ -34,9 +36,9 @@ def test_resume_continues_exactly(tmp_path):
     a, b = str(tmp_path / "a"), str(tmp_path / "b")
     assert train.train(cfg, a, quiet=True) == 8
     assert train.train(cfg, b, max_steps=3, quiet=True) == 3  # "killed" after 3 steps (checkpoint on exit)
-    assert train.load_checkpoint(os.path.join(b, "ckpt.pt"))["step"] == 3
+    assert checkpoint.load_checkpoint(os.path.join(b, "ckpt.pt"))["step"] == 3
     assert train.train(cfg, b, quiet=True) == 8
-    ca, cb = (train.load_checkpoint(os.path.join(d, "ckpt.pt")) for d in (a, b))
+    ca, cb = (checkpoint.load_checkpoint(os.path.join(d, "ckpt.pt")) for d in (a, b))
     assert ca["step"] == cb["step"] == 8
     assert ca["losses"] == pytest.approx(cb["losses"], rel=1e-4)
     for k in ca["ema"]:
@@ -58,13 +60,13 @@ def test_corrupt_checkpoint_is_named(tmp_path):
     with open(path, "wb") as f:  # flip bytes in the middle
         f.write(data[:len(data) // 2] + bytes(b ^ 0xFF for b in data[len(data) // 2:len(data) // 2 + 64])
                 + data[len(data) // 2 + 64:])
-    with pytest.raises(train.CorruptCheckpoint, match="ckpt.pt"):
+    with pytest.raises(checkpoint.CorruptCheckpoint, match="ckpt.pt"):
         train.train(cfg, out, quiet=True)
     with open(path, "wb") as f:  # truncated
         f.write(data[:1000])
-    with pytest.raises(train.CorruptCheckpoint, match="ckpt.pt is corrupt"):
-        train.load_checkpoint(path)
-    assert train.load_checkpoint(os.path.join(out, "ckpt.prev.pt"))["step"] == 2  # previous kept
+    with pytest.raises(checkpoint.CorruptCheckpoint, match="ckpt.pt is corrupt"):
+        checkpoint.load_checkpoint(path)
+    assert checkpoint.load_checkpoint(os.path.join(out, "ckpt.prev.pt"))["step"] == 2  # previous kept
     # the command line says it clearly and exits 2
     r = subprocess.run([sys.executable, os.path.join(HERE, "train.py"), "--preset", "smoke", "--out", out],
                        capture_output=True, text=True, timeout=120)
@@ -80,17 +82,17 @@ def test_survives_sigkill(tmp_path):
     ckpt = os.path.join(out, "ckpt.pt")
     t0 = time.time()
     while time.time() - t0 < 120:
-        if os.path.exists(ckpt) and train.load_checkpoint(ckpt)["step"] >= 4:
+        if os.path.exists(ckpt) and checkpoint.load_checkpoint(ckpt)["step"] >= 4:
             break
         time.sleep(0.2)
     p.send_signal(signal.SIGKILL)
     p.wait()
-    step = train.load_checkpoint(train.find_checkpoint(out))["step"]
+    step = checkpoint.load_checkpoint(checkpoint.find_checkpoint(out))["step"]
     assert 0 < step < 30
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert r.returncode == 0, r.stderr
     assert f"resumed from" in r.stdout
-    assert train.load_checkpoint(ckpt)["step"] == 30
+    assert checkpoint.load_checkpoint(ckpt)["step"] == 30
 
 
 def test_fine_tune_starts_from_another_run(tmp_path):
@@ -104,8 +106,8 @@ def test_fine_tune_starts_from_another_run(tmp_path):
     ft.model = ModelConfig(text_dim=32, text_layers=1, channels=(8, 16, 32), time_dim=32, up_attn_levels=(1,),
                            mid_attn=0)
     out = str(tmp_path / "ft")
-    src = train.load_checkpoint(os.path.join(base, "ckpt.pt"))["ema"]
-    model, ema = (train.TextToImage(ft.model) for _ in range(2))
+    src = checkpoint.load_checkpoint(os.path.join(base, "ckpt.pt"))["ema"]
+    model, ema = (TextToImage(ft.model) for _ in range(2))
     info = train.init_weights(model, ema, base, quiet=True)
     assert info["preset"] == "smoke" and info["steps"] == 8
     own = model.state_dict()
@@ -114,7 +116,7 @@ def test_fine_tune_starts_from_another_run(tmp_path):
         assert torch.equal(v, src[k]), k
     assert train.train(ft, out, max_steps=2, quiet=True) == 2
     assert train.train(ft, out, quiet=True) == 3  # resumed: base is kept from the checkpoint
-    ck = train.load_checkpoint(os.path.join(out, "ckpt.pt"))
+    ck = checkpoint.load_checkpoint(os.path.join(out, "ckpt.pt"))
     assert ck["base"]["preset"] == "smoke" and ck["base"]["steps"] == 8
 
 

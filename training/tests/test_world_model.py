@@ -5,14 +5,17 @@ import os
 import numpy as np
 import torch
 
+import checkpoint
+import config
 import scenes
 import scenes_v2 as W
 import train
-from model import TextEncoder
+from model import TextToImage
+from text_encoder import TextEncoder
 
 
 def mask_rows(caption, scope="objects"):
-    cfg = train.world_v2_model(relation_scope=scope)
+    cfg = config.world_v2_model(relation_scope=scope)
     m = TextEncoder(cfg).attention_mask_v2(torch.tensor([W.tokenize(caption)]))[0]
     words = ["<s>"] + W.split_words(caption)
     return {(words[i], i): {words[j] for j in range(len(words)) if m[i, j]} for i in range(len(words))}, m, words
@@ -36,13 +39,13 @@ def test_v2_phrases_split_objects_relations_and_background():
 
 
 def test_world_v2_fine_tune_grows_the_vocabulary(smoke_run, tmp_path):
-    cfg = copy.deepcopy(train.PRESETS["world-smoke"])
+    cfg = copy.deepcopy(config.PRESETS["world-smoke"])
     cfg.init_from, cfg.steps, cfg.threads = smoke_run, 2, 1
     out = str(tmp_path / "w")
     assert train.train(cfg, out, quiet=True) == 2
-    src = train.load_checkpoint(os.path.join(smoke_run, "ckpt.pt"))["ema"]
+    src = checkpoint.load_checkpoint(os.path.join(smoke_run, "ckpt.pt"))["ema"]
     # the starting point (before any step) is checked on a fresh model initialised the same way
-    model = train.TextToImage(cfg.model)
+    model = TextToImage(cfg.model)
     ema = copy.deepcopy(model)
     base = train.init_for(cfg, model, ema, quiet=True)
     tok = model.state_dict()["text.tok.weight"]
@@ -51,13 +54,13 @@ def test_world_v2_fine_tune_grows_the_vocabulary(smoke_run, tmp_path):
     assert model.state_dict()["text.pos"].shape[1] == W.MAX_TOKENS
     assert torch.equal(model.state_dict()["text.pos"][:, :20], src["text.pos"])
     assert base["vocabularyGrown"]["to"] == len(W.WORDS)
-    ck = train.load_checkpoint(os.path.join(out, "ckpt.pt"))
+    ck = checkpoint.load_checkpoint(os.path.join(out, "ckpt.pt"))
     assert ck["vocab"] == W.VOCAB and ck["base"]["vocabularyGrown"]
 
 
 def test_world_v2_export_carries_its_grammar(smoke_run, tmp_path):
     import export
-    cfg = copy.deepcopy(train.PRESETS["world-smoke"])
+    cfg = copy.deepcopy(config.PRESETS["world-smoke"])
     cfg.init_from, cfg.steps, cfg.threads = smoke_run, 1, 1
     run = str(tmp_path / "w")
     train.train(cfg, run, quiet=True)

@@ -11,9 +11,8 @@
  * (the smoke or trained model in public/models/scenes), maps for every step warmed first — a scrub
  * is measured on the cache, as it runs in the app once the idle prefetch has filled it.
  */
-import type { Browser, Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
-import { launchChromium } from '../chromium.ts';
+import type { Page } from 'playwright-core';
+import { withAppPage } from './app-page.ts';
 import { p95, median } from './stats.ts';
 import type { BenchRow } from './types.ts';
 
@@ -229,31 +228,12 @@ function row(id: string, name: string, ms: number[], extra: BenchRow['extra']): 
 }
 
 export async function benchHoverLatency(): Promise<BenchRow[]> {
-  let server: ViteDevServer | null = null;
-  let browser: Browser | null = null;
-  try {
-    // Own optimizer cache: a Vite server of another run sharing node_modules/.vite would
-    // re-optimise dependencies under this one and reload the page mid-measurement.
-    server = await createServer({
-      cacheDir: 'node_modules/.vite-hover-bench',
-      // No HMR and no watching: files edited meanwhile (a shared tree) must not reload the page.
-      server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } },
-      logLevel: 'error',
-      clearScreen: false,
-    });
-    await server.listen();
-    const url = server.resolvedUrls?.local[0];
-    if (!url) throw new Error('Vite did not report a local URL');
-    browser = await launchChromium();
-    const page = await browser.newPage({
-      viewport: { width: 1280, height: 1000 },
-      deviceScaleFactor: 1,
-    });
-    // tsx (esbuild keepNames) wraps named inner functions in __name(); serialised into the page
-    // by page.evaluate, they need that helper there too.
-    await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+  const opts = {
+    cacheDir: 'node_modules/.vite-hover-bench',
+    viewport: { width: 1280, height: 1000 },
+    deviceScaleFactor: 1,
+  };
+  return withAppPage(opts, async (page, url) => {
     await openExplorer(page, url);
     const t = await page.evaluate(measureInPage, {
       samples: SAMPLES,
@@ -265,7 +245,6 @@ export async function benchHoverLatency(): Promise<BenchRow[]> {
       warmup: WARMUP,
       gapMs: GAP_MS / 2,
     });
-    if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
     const previews = t.previewScale.filter((s) => s < 1);
     const half = SAMPLES + WARMUP;
     const mainHover = t.toDraw.slice(WARMUP, half);
@@ -298,10 +277,7 @@ export async function benchHoverLatency(): Promise<BenchRow[]> {
         steps: STEPS,
       }),
     ];
-  } finally {
-    await browser?.close();
-    await server?.close();
-  }
+  });
 }
 
 // `npx tsx src/cli/bench/hover-latency.ts` runs this bench alone.

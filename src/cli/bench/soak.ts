@@ -9,8 +9,8 @@
  *
  * SOAK_GENERATIONS=n overrides the count (e.g. a quick local check); the row says which ran.
  */
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { CDPSession, Page } from 'playwright-core';
+import { withAppPage } from './app-page.ts';
 import type { BenchRow } from './types.ts';
 
 const GENERATIONS = Number(process.env.SOAK_GENERATIONS ?? 100);
@@ -35,16 +35,6 @@ const WARMUP = (() => {
   while ((w - 1) % PROMPTS.length !== last && w < GENERATIONS) w++;
   return w;
 })();
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--js-flags=--expose-gc',
-];
 
 interface Sample {
   heap: number;
@@ -106,23 +96,12 @@ function growthRow(
 }
 
 export async function benchSoak(): Promise<BenchRow[]> {
-  let server: ViteDevServer | null = null;
-  let browser: Browser | null = null;
-  try {
-    server = await createServer({
-      cacheDir: 'node_modules/.vite-soak-bench',
-      server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } },
-      logLevel: 'error',
-      clearScreen: false,
-    });
-    await server.listen();
-    const url = server.resolvedUrls?.local[0];
-    if (!url) throw new Error('Vite did not report a local URL');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+  const opts = {
+    cacheDir: 'node_modules/.vite-soak-bench',
+    viewport: { width: 1280, height: 800 },
+    chromiumArgs: ['--js-flags=--expose-gc'],
+  };
+  return withAppPage(opts, async (page, url) => {
     await page.goto(`${url}?ep=wasm`, { waitUntil: 'commit' });
     await page.waitForFunction(
       () => window.__wordlight?.explorer.generation.modelStatus === 'ready',
@@ -140,7 +119,6 @@ export async function benchSoak(): Promise<BenchRow[]> {
       if (i + 1 === WARMUP) before = await measure(cdp);
     }
     const after = await measure(cdp);
-    if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
     if (!before) throw new Error('no warm-up sample');
     const extra = {
       generations: GENERATIONS,
@@ -164,10 +142,7 @@ export async function benchSoak(): Promise<BenchRow[]> {
         extra,
       ),
     ];
-  } finally {
-    await browser?.close();
-    await server?.close();
-  }
+  });
 }
 
 // `npx tsx src/cli/bench/soak.ts` runs this bench alone.

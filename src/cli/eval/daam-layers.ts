@@ -3,7 +3,7 @@
  * cross-attention except the middle block's and the lowest-resolution maps (its hooker skips
  * factor 8, i.e. 8×8 of a 64×64 latent). The paper's noun mIoU on Stable Diffusion (58.8–64.8) is
  * measured over that set, so the eval reports it beside the all-layer map. Mirrors
- * `daam_layers()` in training/eval.py.
+ * `daam_layers()` in training/daam.py.
  */
 import type { AttentionOutputSpec } from '../../core/manifest-types.ts';
 

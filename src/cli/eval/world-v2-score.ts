@@ -1,5 +1,5 @@
 /**
- * Verdicts and word-map scores for world v2's prompt set (training/eval_v2.py `check`, `word_rows`,
+ * Verdicts and word-map scores for world v2's prompt set (training/checker_v2.py `check`, training/eval_v2.py `word_rows`,
  * `summarise`), on top of the checker in world-v2.ts.
  */
 import { wordMaps } from '../../attention/word-maps.ts';
@@ -153,7 +153,7 @@ export function captionWords(
   return out;
 }
 
-/** The layout cell a position word names (training/scenes_v2.py `_cell`). */
+/** The layout cell a position word names (training/render_v2.py `cell`). */
 function cell(scene: V2Scene, pos: string, n: number): Mask {
   const data = new Uint8Array(n * n);
   const third = n / 3;

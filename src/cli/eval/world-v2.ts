@@ -1,6 +1,6 @@
 /**
  * The checker of world v2's harder prompt set (`eval/prompts-v2.json`, written by
- * training/eval_v2.py, which defines the same checker in Python): every component of a palette colour
+ * training/checker_v2.py, which defines the same checker in Python): every component of a palette colour
  * is an object (same-colour scenes have two); its shape is the nearest of the world's shapes rendered
  * at the same area and centroid; each caption object takes the found object of its colour nearest to
  * where the caption puts it. Verdicts per prompt: fully right, relation right, background right.
@@ -47,7 +47,7 @@ export interface Found {
 const SS = 4;
 
 /** Whether a point (dx, dy from the centre, pixels) lies inside a shape of half-extent r
- * (training/scenes_v2.py `_inside`). */
+ * (training/render_v2.py `inside`). */
 export function inside(shape: string, dx: number, dy: number, r: number): boolean {
   switch (shape) {
     case 'circle':
@@ -173,7 +173,7 @@ export function background(img: RgbImage): [number, number, number] {
   return [med(0), med(1), med(2)];
 }
 
-/** Every object of the image (training/eval_v2.py `find_objects`) and the background colour. */
+/** Every object of the image (training/checker_v2.py `find_objects`) and the background colour. */
 export function findObjects(img: RgbImage, world: WorldSpec): { found: Found[]; bg: number[] } {
   const { width: w, height: h } = img;
   const bg = background(img);

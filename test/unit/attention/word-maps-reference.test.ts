@@ -8,46 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { headMaps, wordMaps } from '../../../src/attention/word-maps.ts';
 import type { AttentionSource, StepSelection } from '../../../src/attention/query.ts';
-import type { AttentionOutputSpec } from '../../../src/core/manifest-types.ts';
+import { layers, randomRecord, T } from './random-record.ts';
 
-const T = 7;
-const layers: AttentionOutputSpec[] = [
-  { output: 'attn_down_1_0', place: 'down', block: 1, index: 0, resolution: [16, 16], heads: 4 },
-  { output: 'attn_mid_0_0', place: 'mid', block: 0, index: 0, resolution: [8, 8], heads: 4 },
-  { output: 'attn_up_2_0', place: 'up', block: 2, index: 0, resolution: [4, 6], heads: 2 },
-];
-
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-const rnd = random(3);
-const source: AttentionSource = {
-  layers,
-  tokens: Array.from({ length: T }, (_, position) => ({
-    position,
-    token: 't',
-    id: 0,
-    text: 't',
-    special: false,
-    wordIndex: null,
-  })),
-  // Some negative values, so the clamp matters.
-  steps: Array.from({ length: 3 }, (_, step) => ({
-    step,
-    t: 1,
-    xt: new Float32Array(0),
-    x0: new Float32Array(0),
-    ms: 0,
-    attention: layers.map((l) =>
-      new Float32Array(l.heads * l.resolution[0] * l.resolution[1] * T).map(() => rnd() - 0.1),
-    ),
-  })),
-};
+const source: AttentionSource = randomRecord(3);
 
 function stepList(sel: StepSelection): number[] {
   if (sel.kind === 'one') return [sel.step];

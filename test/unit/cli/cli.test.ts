@@ -7,10 +7,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy } from '../../../src/attention/npy.ts';
-import { main } from '../../../src/cli/main.ts';
 import type { ModelManifest } from '../../../src/core/manifest-types.ts';
+import { capture } from './capture.ts';
 
 const run = promisify(execFile);
 let out = '';
@@ -145,22 +145,6 @@ describe('wordlight generate (process)', () => {
 });
 
 describe('wordlight (in process)', () => {
-  async function capture(args: string[]): Promise<{ code: number; err: string; log: string }> {
-    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    try {
-      const code = await main(args);
-      return {
-        code,
-        err: err.mock.calls.map((c) => c.join(' ')).join('\n'),
-        log: log.mock.calls.map((c) => c.join(' ')).join('\n'),
-      };
-    } finally {
-      err.mockRestore();
-      log.mockRestore();
-    }
-  }
-
   it.each([
     [[], /Usage/, 'log'],
     [['paint'], /unknown command "paint"/, 'err'],

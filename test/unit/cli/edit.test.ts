@@ -2,34 +2,19 @@
  * `wordlight generate --weight` and `wordlight edit` in process (real engine, real files) and their
  * bad input: one line, non-zero exit, nothing written.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeV1Package } from '../model/v1-package.ts';
+import { capture, expectRefused } from './capture.ts';
 
 let out = '';
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'wl-edit-'));
 });
 afterAll(async () => rm(out, { recursive: true, force: true }));
-
-async function capture(args: string[]): Promise<{ code: number; err: string; log: string }> {
-  const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  try {
-    const code = await main(args);
-    return {
-      code,
-      err: err.mock.calls.map((c) => c.join(' ')).join('\n'),
-      log: log.mock.calls.map((c) => c.join(' ')).join('\n'),
-    };
-  } finally {
-    err.mockRestore();
-    log.mockRestore();
-  }
-}
 
 const SOURCE = 'a big red triangle on the left and a small blue circle on the right';
 const TARGET = 'a big red square on the left and a small blue circle on the right';
@@ -103,20 +88,8 @@ describe('wordlight edit', () => {
     'generate %j: one line, exit ≠ 0, nothing written',
     async (extra, pattern) => {
       const dir = join(out, 'bad-weight');
-      const r = await capture([
-        'generate',
-        '--prompt',
-        SOURCE,
-        '--steps',
-        '2',
-        '--out',
-        dir,
-        ...extra,
-      ]);
-      expect(r.code).not.toBe(0);
-      expect(r.err.split('\n')).toHaveLength(1);
-      expect(r.err).toMatch(pattern);
-      expect(existsSync(dir)).toBe(false);
+      const args = ['generate', '--prompt', SOURCE, '--steps', '2', '--out', dir, ...extra];
+      await expectRefused(args, dir, pattern);
     },
     60_000,
   );
@@ -131,11 +104,32 @@ describe('wordlight edit', () => {
     'edit %j: one line, exit ≠ 0, nothing written',
     async (extra, pattern) => {
       const dir = join(out, 'bad-edit');
-      const r = await capture(['edit', '--prompt', SOURCE, '--steps', '2', '--out', dir, ...extra]);
-      expect(r.code).not.toBe(0);
-      expect(r.err.split('\n')).toHaveLength(1);
-      expect(r.err).toMatch(pattern);
-      expect(existsSync(dir)).toBe(false);
+      await expectRefused(
+        ['edit', '--prompt', SOURCE, '--steps', '2', '--out', dir, ...extra],
+        dir,
+        pattern,
+      );
+    },
+    60_000,
+  );
+
+  it.each([
+    [['edit', '--prompt', SOURCE, '--to', TARGET, '--inject', '1']],
+    [['generate', '--prompt', SOURCE, '--weight', 'red=2']],
+  ])(
+    '%j on a model without control inputs: one line saying why, exit ≠ 0, nothing written',
+    async (args) => {
+      const model = join(out, 'v1-model');
+      if (!existsSync(model)) {
+        await mkdir(model);
+        writeV1Package(model);
+      }
+      const dir = join(out, 'v1-out');
+      await expectRefused(
+        [...args, '--steps', '2', '--model', model, '--out', dir],
+        dir,
+        /has no attention-control inputs \(model contract v1\)/,
+      );
     },
     60_000,
   );

@@ -1,5 +1,5 @@
 /**
- * The TypeScript checker of world v2's set against the Python one (training/eval_v2.py) on the same clean
+ * The TypeScript checker of world v2's set against the Python one (training/checker_v2.py) on the same clean
  * renders (test/fixtures/world-v2-renders.json, written by training/world_v2_fixture.py): the true
  * caption and a wrong one (first object's shape changed) per image, every category.
  */

@@ -10,6 +10,7 @@ import { InvalidInputError } from '../../../src/core/errors.ts';
 import type { LoadedModel } from '../../../src/model/load.ts';
 import { WordTokenizer } from '../../../src/model/tokenizer.ts';
 import { maxAbsDiff, sharedModel } from './model-helpers.ts';
+import { writeV1Package } from './v1-package.ts';
 
 const SOURCE = 'a big red triangle on the left and a small blue circle on the right';
 const base: GenerationSettings = { prompt: SOURCE, seed: 5, steps: 6, guidance: 4 };
@@ -140,19 +141,13 @@ describe('attention control', () => {
  */
 describe('a contract v1 package', () => {
   it('loads, generates the same image as v2 with control unused, and refuses weights', async () => {
-    const { execFileSync } = await import('node:child_process');
-    const { mkdtemp, writeFile, copyFile, rm } = await import('node:fs/promises');
+    const { mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { loadNodeModel } = await import('../../../src/model/node-model.ts');
-    const { V1_UNET } = await import('../../../src/cli/bench/control.ts');
-    const show = (path: string): Buffer =>
-      execFileSync('git', ['show', `${V1_UNET.commit}:${path}`], { maxBuffer: 64 * 2 ** 20 });
     const dir = await mkdtemp(join(tmpdir(), 'wl-v1-'));
     try {
-      await writeFile(join(dir, 'manifest.json'), show('public/models/scenes/manifest.json'));
-      await writeFile(join(dir, 'unet.onnx'), show(V1_UNET.path));
-      await copyFile('public/models/scenes/text_encoder.onnx', join(dir, 'text_encoder.onnx'));
+      writeV1Package(dir);
       const v1 = await loadNodeModel({ dir, ep: 'wasm', threads: 1 });
       expect(v1.manifest.control).toBeUndefined();
       const engine = new Engine(v1);

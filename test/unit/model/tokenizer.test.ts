@@ -5,7 +5,7 @@ import { SCENES_TOKENIZER } from './fixtures.ts';
 const tok = new WordTokenizer(SCENES_TOKENIZER);
 const id = (w: string): number => SCENES_TOKENIZER.vocab.indexOf(w);
 
-describe('splitWords (same rule as training/scenes.py split_words)', () => {
+describe('splitWords (same rule as training/tokenizer.py split_words)', () => {
   it('lower-cases and splits on anything not [a-z0-9]', () => {
     expect(splitWords('A Red-Circle, on the LEFT!')).toEqual([
       'a',

@@ -151,4 +151,25 @@ describe('url hash', () => {
     expect(head?.reason).toBe('head 3 does not exist: that layer has 2 heads');
     expect(checkModelFields({ layer: 'all', head: 3 }, model)[0]?.field).toBe('head');
   });
+
+  it('keeps word weights of the prompt, and drops a bad list saying which entry and why', () => {
+    const p = 'p=a%20red%20circle%20and%20a%20blue%20square';
+    expect(parseHash(`#${p}&wt=red:2,blue:0.5`).weights).toEqual({ red: 2, blue: 0.5 });
+    expect(parseHash(`#${p}&wt=red:0`).weights).toEqual({ red: 0 });
+    for (const [wt, reason] of [
+      ['red:5', 'weight of "red" must be from 0 to 3 (got 5)'],
+      ['red:-1', 'weight of "red" must be from 0 to 3 (got -1)'],
+      ['red:lots', 'weight of "red" must be a number from 0 to 3 (got "lots")'],
+      ['red:', 'weight of "red" must be a number from 0 to 3 (got "")'],
+      ['blue:1,purple:2', '"purple" is not a word of the prompt'],
+      ['red2', '"red2" is not word:factor'],
+    ]) {
+      const r = parseHashReport(`#${p}&wt=${wt}`);
+      expect(r.state.weights, wt).toBeUndefined();
+      expect(r.state.prompt).toBe('a red circle and a blue square');
+      expect(r.dropped, wt).toEqual([{ field: 'weights', key: 'wt', reason }]);
+    }
+    // Without a prompt in the link the words cannot be checked here (the engine checks them).
+    expect(parseHash('#wt=purple:2').weights).toEqual({ purple: 2 });
+  });
 });

@@ -1,53 +1,11 @@
 /** The app's MapComputer: explorer selections → word-map engine queries, stale choices falling back. */
 import { describe, expect, it } from 'vitest';
 import { headMaps, wordMaps } from '../../../src/attention/word-maps.ts';
-import type { GenerationRecord } from '../../../src/core/record.ts';
-import type { AttentionOutputSpec } from '../../../src/core/manifest-types.ts';
 import { wordMapComputer } from '../../../src/state/word-maps.ts';
-
-const T = 7;
-const layers: AttentionOutputSpec[] = [
-  { output: 'attn_down_1_0', place: 'down', block: 1, index: 0, resolution: [16, 16], heads: 4 },
-  { output: 'attn_mid_0_0', place: 'mid', block: 0, index: 0, resolution: [8, 8], heads: 4 },
-  { output: 'attn_up_2_0', place: 'up', block: 2, index: 0, resolution: [4, 6], heads: 2 },
-];
-
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function record(): GenerationRecord {
-  const rnd = random(3);
-  return {
-    layers,
-    tokens: Array.from({ length: T }, (_, position) => ({
-      position,
-      token: 't',
-      id: 0,
-      text: 't',
-      special: false,
-      wordIndex: null,
-    })),
-    // Some negative values, so the clamp matters.
-    steps: Array.from({ length: 3 }, (_, step) => ({
-      step,
-      t: 1,
-      xt: new Float32Array(0),
-      x0: new Float32Array(0),
-      ms: 0,
-      attention: layers.map((l) =>
-        new Float32Array(l.heads * l.resolution[0] * l.resolution[1] * T).map(() => rnd() - 0.1),
-      ),
-    })),
-  } as unknown as GenerationRecord;
-}
+import { randomRecord, T } from '../attention/random-record.ts';
 
 describe('wordMapComputer', () => {
-  const rec = record();
+  const rec = randomRecord(3);
   const all = Array.from({ length: T }, (_, i) => i);
   const engine = (
     steps: { kind: 'one'; step: number } | { kind: 'range'; from: number; to: number },
