@@ -68,7 +68,9 @@ describe('explorer bad input', () => {
 
   it('a Cancel mid-generation brings the previous result back, still explorable', async () => {
     await prompt().fill('a green triangle at the top and an orange square at the bottom');
-    await page.getByRole('spinbutton', { name: 'Steps' }).fill('40');
+    // 200 steps (the most allowed): the run must outlast the first live step's delivery (at most every
+    // 100 ms) plus the click, even on an idle machine where 40 steps finished before the click landed.
+    await page.getByRole('spinbutton', { name: 'Steps' }).fill('200');
     await page.getByRole('spinbutton', { name: 'Steps' }).blur();
     await generate().click();
     await page.waitForFunction(
