@@ -43,3 +43,12 @@ async function boot(): Promise<void> {
 }
 
 void boot();
+
+// Offline after the first visit: sw.js is generated at build time by vite-plugin-pwa (Workbox,
+// configured in vite.config.ts). Production builds only: in development a service worker would
+// serve stale modules to the dev server's reloads.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register(`${import.meta.env.BASE_URL}sw.js`).catch((e: unknown) => {
+    console.warn('Offline support unavailable:', e);
+  });
+}
