@@ -131,8 +131,10 @@ describe('wordlight file writes', () => {
   }, 120_000);
 
   it('--out - into a reader that stops early (| head -c 8) exits 3 quietly, no stack trace', async () => {
-    // A PNG of 512² is ~230 KB, far over a pipe's 64 KB buffer, so the write meets the closed pipe.
-    const child = spawn(process.execPath, [BIN, ...PNG, '--out', '-'], {
+    // 1024-px cells: a PNG of ~0.5 MB, far over what the pipe (64 KB) and this reader's stream buffer
+    // can absorb before destroy(), so the write must meet the closed pipe. (At the default size the
+    // PNG was ~154 KB and, on a loaded machine, sometimes fitted: the CLI then finished normally.)
+    const child = spawn(process.execPath, [BIN, ...PNG, '--size', '1024', '--out', '-'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
