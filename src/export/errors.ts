@@ -12,3 +12,11 @@ export class ExportCancelledError extends WordlightError {
 export class ExportUnsupportedError extends WordlightError {
   override name = 'ExportUnsupportedError';
 }
+
+/** The line an export panel shows for a failed export, or null for a cancel (the user asked for it;
+ * nothing to report). Our own errors already read as a sentence; anything else is prefixed. */
+export function exportFailureMessage(e: unknown): string | null {
+  if (e instanceof ExportCancelledError) return null;
+  if (e instanceof WordlightError) return e.message;
+  return `Export failed: ${e instanceof Error ? e.message : String(e)}`;
+}

@@ -7,9 +7,8 @@
  */
 import { contentPositions } from '../attention/scale.ts';
 import type { GenerationRecord } from '../core/record.ts';
-import { WordlightError } from '../core/errors.ts';
 import type { EditExportSpec } from '../export/edit-export.ts';
-import { ExportCancelledError } from '../export/errors.ts';
+import { exportFailureMessage } from '../export/errors.ts';
 import { createCpuFrameRenderer } from '../export/frame-renderer.ts';
 import { scaledMapSource, type MapSource } from '../export/map-source.ts';
 import { DEFAULT_FPS, DEFAULT_POSTER_CELL, DEFAULT_SIZE } from '../export/options.ts';
@@ -135,12 +134,8 @@ export class EditExportState {
       this.#deps.save(result.bytes, name, result.mime);
       this.#saved = name;
     } catch (e) {
-      if (!(e instanceof ExportCancelledError)) {
-        this.#error =
-          e instanceof WordlightError
-            ? e.message
-            : `Export failed: ${e instanceof Error ? e.message : String(e)}`;
-      }
+      const message = exportFailureMessage(e); // null: cancelled, nothing to report
+      if (message !== null) this.#error = message;
     } finally {
       renderer.dispose?.();
       this.#running = null;

@@ -7,7 +7,7 @@
  */
 import type { GenerationRecord } from '../core/record.ts';
 import type { AnimationSpec } from '../export/animation.ts';
-import { ExportCancelledError } from '../export/errors.ts';
+import { ExportCancelledError, exportFailureMessage } from '../export/errors.ts';
 import {
   createCpuFrameRenderer,
   type FrameRenderer,
@@ -29,7 +29,6 @@ import type { VideoContainer, VideoSupport } from '../export/video.ts';
 import { VideoSupportState } from './video-support.svelte.ts';
 import { fileNameParts, shownWords, type ExportContent, type ShownWords } from './export-words.ts';
 import type { SvgRasterizer } from '../export/figure.ts';
-import { WordlightError } from '../core/errors.ts';
 import type { Explorer } from './explorer.svelte.ts';
 
 // Re-exported for components, which import from state/ only.
@@ -330,12 +329,8 @@ export class ExportState {
       this.#saved = name;
       this.#savedFrom = record;
     } catch (e) {
-      if (!(e instanceof ExportCancelledError)) {
-        this.#error =
-          e instanceof WordlightError
-            ? e.message
-            : `Export failed: ${e instanceof Error ? e.message : String(e)}`;
-      }
+      const message = exportFailureMessage(e); // null: cancelled, nothing to report
+      if (message !== null) this.#error = message;
     } finally {
       renderer.dispose?.();
       this.#running = false;
