@@ -22,6 +22,7 @@ import { contentPositions } from '../attention/scale.ts';
 import { recordImage, scaledMapSource } from '../export/map-source.ts';
 import type { ExportControl } from '../export/progress.ts';
 import { exportFileName, runExport, type ExportJob } from '../export/run.ts';
+import type { StillKey } from '../export/still.ts';
 import type { GenerationRecord } from '../core/record.ts';
 import { createNodeGenerator } from '../model/node-model.ts';
 import {
@@ -33,7 +34,8 @@ import {
 } from './export-args.ts';
 import { checkFileOutput, FileSystemError, STDOUT, writeOutput } from './files.ts';
 import type { Subcommand } from './main.ts';
-import { rasterizeSvgInNode } from './svg-raster.ts';
+import { chooseComparePair } from '../render/compare-colours.ts';
+import { rasterizeSvgInNode, svgPixelsInNode } from './svg-raster.ts';
 
 export { parseExportArgs, resolveMapChoice, resolveWords, type CliExportOptions };
 
@@ -88,6 +90,13 @@ export async function runCliExport(
       opts.scale,
     );
     const renderer = createCpuFrameRenderer();
+    const last = record.steps.length - 1;
+    // Compare's two colours are chosen against the image's own hues, as in the app.
+    const pair =
+      opts.params.mode === 'compare' ? chooseComparePair(recordImage(record, last, 'final')) : null;
+    const params = pair
+      ? { ...opts.params, compareColors: [pair.a.rgb, pair.b.rgb] as const }
+      : opts.params;
 
     let job: ExportJob;
     if (opts.format === 'gif' || opts.format === 'png') {
@@ -99,17 +108,18 @@ export async function runCliExport(
         fps: opts.fps,
         layout: grid ? 'grid' : 'overlay',
         positions: rows,
-        params: opts.params,
+        params,
         label: opts.label,
         image: 'x0',
         cumulative: opts.cumulative ?? opts.format === 'png',
+        keyPixels: svgPixelsInNode,
       };
       if (opts.format === 'gif') {
         job = { format: 'gif', animation };
       } else if (grid) {
         job = { format: 'png', animation, step: record.steps.length - 1 };
       } else {
-        job = { format: 'png', frame: stillFrame(animation, opts, positions) };
+        job = { format: 'png', ...stillFrame(animation, opts, positions) };
       }
     } else if (opts.format === 'poster') {
       job = {
@@ -121,8 +131,17 @@ export async function runCliExport(
           maps,
           positions: rows,
           cell: opts.size,
-          params: opts.params,
+          params,
           scale: opts.scale,
+          // --mode compare with two or more words: the first two in Compare, with the key.
+          compare:
+            pair && positions[0] !== undefined && positions[1] !== undefined
+              ? {
+                  positions: [positions[0], positions[1]],
+                  step: last,
+                  cumulative: opts.cumulative ?? false,
+                }
+              : null,
           choice: {
             layers: opts.layer,
             heads: opts.head === 'all' ? 'all' : `head ${opts.head}`,
@@ -143,26 +162,31 @@ export async function runCliExport(
   }
 }
 
-/** The view of the last step over the final image: one word, or two in compare mode. */
+/** The view of the last step over the final image: one word, or two in compare mode (+ key). */
 function stillFrame(
   animation: AnimationSpec,
   opts: CliExportOptions,
   positions: number[],
-): FrameSpec {
-  const { record, maps, cumulative } = animation;
+): { frame: FrameSpec; key?: StillKey } {
+  const { record, maps, cumulative, params } = animation;
   const last = record.steps.length - 1;
   const [a, b] = positions;
   const compare = opts.params.mode === 'compare' && b !== undefined;
   const shown = compare ? positions.slice(0, 2) : positions.slice(0, 1);
   const mode = compare ? 'compare' : opts.params.mode === 'compare' ? 'heatmap' : opts.params.mode;
   const when = cumulative ? 'all steps' : stepLabel(last, last + 1);
-  return {
+  const frame: FrameSpec = {
     size: opts.size,
     image: recordImage(record, last, 'final'),
     mapA: a === undefined ? null : maps.map(a, last, cumulative),
     mapB: compare && b !== undefined ? maps.map(b, last, cumulative) : null,
-    params: { ...opts.params, mode },
+    params: { ...params, mode },
     label: opts.label ? `${shown.map((p) => tokenText(record, p)).join(' + ')}  ${when}` : null,
+  };
+  if (!compare || a === undefined || b === undefined) return { frame };
+  return {
+    frame,
+    key: { words: [tokenText(record, a), tokenText(record, b)], pixels: svgPixelsInNode },
   };
 }
 

@@ -4,6 +4,13 @@
  */
 import type { GenerationRecord } from '../core/record.ts';
 import type { ImageKind, OverlayParams } from '../core/overlay-types.ts';
+import {
+  defaultSvgPixels,
+  exportCompareKey,
+  keyStripLayout,
+  keyStripper,
+  type SvgPixels,
+} from './compare-key.ts';
 import type { FrameRenderer } from './frame-renderer.ts';
 import { recordImage, type MapSource } from './map-source.ts';
 import type { ExportSize } from './options.ts';
@@ -28,6 +35,8 @@ export interface AnimationSpec {
   image: ImageKind;
   /** Each step's map summed over steps 0..k (DAAM-style build-up) instead of that step alone. */
   cumulative: boolean;
+  /** Draws the Compare key strip (SVG → pixels); default the browser's. The CLI passes resvg. */
+  keyPixels?: SvgPixels;
 }
 
 /** Anything that yields numbered RGBA frames of one size (what the encoders consume). */
@@ -74,10 +83,18 @@ export function animationFrames(spec: AnimationSpec, renderer: FrameRenderer): F
   const { record, size } = spec;
   const total = record.steps.length;
   let gridFrame: Uint8ClampedArray | null = null;
+  const [p0, p1] = spec.positions;
+  const compare = spec.params.mode === 'compare' && p0 !== undefined && p1 !== undefined;
+  // A Compare of two words carries its key (swatches, words, this step's overlap) in a strip
+  // below the image, as the view shows it under the overlay.
+  const pair: [string, string] | null =
+    spec.layout === 'overlay' && compare ? [tokenText(record, p0), tokenText(record, p1)] : null;
+  let stripper: ReturnType<typeof keyStripper> | null = null;
+  const keyed = async (): Promise<ReturnType<typeof keyStripper>> =>
+    (stripper ??= keyStripper(size, pair!, spec.keyPixels ?? (await defaultSvgPixels())));
+  const height = pair ? size + keyStripLayout(size, pair).height : size;
 
   const overlayFrame = async (k: number): Promise<Uint8ClampedArray> => {
-    const [p0, p1] = spec.positions;
-    const compare = spec.params.mode === 'compare' && p0 !== undefined && p1 !== undefined;
     const mapA = p0 === undefined ? null : spec.maps.map(p0, k, spec.cumulative);
     const mapB = compare ? spec.maps.map(p1, k, spec.cumulative) : null;
     const words = (compare ? [p0, p1] : p0 === undefined ? [] : [p0]).map((p) =>
@@ -87,7 +104,7 @@ export function animationFrames(spec: AnimationSpec, renderer: FrameRenderer): F
       ...spec.params,
       mode: compare ? 'compare' : spec.params.mode === 'compare' ? 'heatmap' : spec.params.mode,
     };
-    return renderer.render({
+    const rgba = await renderer.render({
       size,
       image: recordImage(record, k, spec.image),
       mapA,
@@ -97,6 +114,8 @@ export function animationFrames(spec: AnimationSpec, renderer: FrameRenderer): F
         ? [words.join(' + '), stepLabel(k, total)].filter(Boolean).join('  ')
         : null,
     });
+    if (!pair) return rgba;
+    return (await keyed()).addKey(rgba, exportCompareKey(params, pair, mapA, mapB));
   };
 
   const gridFrameAt = async (k: number): Promise<Uint8ClampedArray> => {
@@ -136,7 +155,7 @@ export function animationFrames(spec: AnimationSpec, renderer: FrameRenderer): F
   return {
     count: total,
     width: size,
-    height: size,
+    height,
     frame: (k) => (spec.layout === 'grid' ? gridFrameAt(k) : overlayFrame(k)),
   };
 }

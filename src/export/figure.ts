@@ -36,6 +36,15 @@ export interface FigureBar {
   stops: string[];
 }
 
+/** A filled rectangle (a key's colour swatch); `fill` a CSS hex colour. */
+export interface FigureRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  fill: string;
+}
+
 export interface Figure {
   width: number;
   height: number;
@@ -47,6 +56,8 @@ export interface Figure {
   bars: FigureBar[];
   /** Thin lines (tick marks, a τ marker): [x1, y1, x2, y2]. */
   lines: [number, number, number, number][];
+  /** Swatches (the Compare key). */
+  rects?: FigureRect[];
 }
 
 export const FONT_FAMILY = 'DejaVu Sans, Helvetica, Arial, sans-serif';
@@ -140,6 +151,11 @@ export function figureSvg(fig: Figure): string {
       `<rect x="${n(bar.x)}" y="${n(bar.y)}" width="${n(bar.width)}" height="${n(bar.height)}" fill="url(#bar${i})" stroke="#444444" stroke-width="1"/>`,
     );
   });
+  for (const r of fig.rects ?? []) {
+    out.push(
+      `<rect x="${n(r.x)}" y="${n(r.y)}" width="${n(r.width)}" height="${n(r.height)}" fill="${r.fill}"/>`,
+    );
+  }
   if (fig.lines.length) {
     out.push('<g stroke="#222222" stroke-width="1.5">');
     for (const [x1, y1, x2, y2] of fig.lines)

@@ -10,6 +10,7 @@ import type { GenerationRecord } from '../core/record.ts';
 import type { MapInput, MapScale, OverlayParams } from '../core/overlay-types.ts';
 import { contentPositions } from '../attention/scale.ts';
 import { stepLabel, tokenText } from './animation.ts';
+import { addCompareKey, exportCompareKey, exportOverlap } from './compare-key.ts';
 import type { Figure } from './figure.ts';
 import {
   addLegend,
@@ -43,6 +44,12 @@ export interface PosterSpec {
   choice?: MapChoice;
   /** An extra line for the notes (e.g. why these words were chosen). */
   note?: string | null;
+  /**
+   * In Compare mode: the pair on screen. The poster then opens with a row of the two words in
+   * Compare (their colours, each cell's IoU of τ-masks under it) and carries the Compare key with
+   * the overlap at `step` (summed over steps 0..step when `cumulative`), as the view shows it.
+   */
+  compare?: { positions: readonly [number, number]; step: number; cumulative: boolean } | null;
 }
 
 /** The default poster rows: the content words (every word if the prompt has none). */
@@ -81,9 +88,18 @@ export async function posterFigure(
   const { fs, margin, gap } = typeScale(cell);
   const small = Math.round(fs * 0.72);
 
+  const pair = spec.params.mode === 'compare' ? (spec.compare ?? null) : null;
+  const pairWords = pair
+    ? ([tokenText(record, pair.positions[0]), tokenText(record, pair.positions[1])] as const)
+    : null;
+  const first = pair ? 1 : 0; // the row of the first word
+
   const columns = ['image', ...steps.map((s) => stepLabel(s, total)), 'all steps'];
   const mapColumns = [...steps.map((s) => ({ step: s, cum: false })), { step: last, cum: true }];
-  const rows = positions.map((p) => tokenText(record, p));
+  const rows = [
+    ...(pairWords ? [`${pairWords[0]} + ${pairWords[1]}`] : []),
+    ...positions.map((p) => tokenText(record, p)),
+  ];
   const labelW = Math.max(fs * 3, ...rows.map((r) => Math.ceil(r.length * fs * 0.62))) + 2 * margin;
   const gridW = columns.length * (cell + gap) - gap;
   const width = labelW + gridW + margin;
@@ -135,14 +151,24 @@ export async function posterFigure(
     });
   }
   const gridTop = y + headerH;
-  const captionH = perCell ? Math.round(small * 1.5) : 0;
+  const captionH = perCell || pair ? Math.round(small * 1.5) : 0;
   const rowY = (r: number): number => gridTop + r * (cell + gap + captionH);
 
   const image = recordImage(record, last, 'final');
   const cellsTotal = 1 + rows.length * mapColumns.length;
   let done = 0;
-  const put = async (c: number, r: number, mapA: MapInput | null, title: string): Promise<void> => {
-    const rgba = await renderer.render({ size: cell, image, mapA, params });
+  const put = async (
+    c: number,
+    r: number,
+    mapA: MapInput | null,
+    title: string,
+    mapB?: MapInput | null,
+  ): Promise<void> => {
+    const rgba = await renderer.render(
+      mapB === undefined
+        ? { size: cell, image, mapA, params }
+        : { size: cell, image, mapA, mapB, params: spec.params },
+    );
     const x = colX(c);
     figure.images.push({
       x,
@@ -155,17 +181,34 @@ export async function posterFigure(
     await checkpoint(control, ++done, cellsTotal, `cell ${done}/${cellsTotal}`);
   };
 
+  const rowLabel = (r: number, text: string): void => {
+    figure.texts.push({ x: margin, y: rowY(r) + cell / 2 + fs * 0.35, text, size: fs, bold: true });
+  };
   await put(0, 0, null, 'the generated image');
-  for (let r = 0; r < positions.length; r++) {
-    const p = positions[r] ?? 0;
+  if (pair && pairWords) {
+    rowLabel(0, rows[0] ?? '');
+    for (let c = 0; c < mapColumns.length; c++) {
+      const { step, cum } = mapColumns[c]!;
+      const a = spec.maps.map(pair.positions[0], step, cum);
+      const b = spec.maps.map(pair.positions[1], step, cum);
+      const { iou } = exportOverlap(spec.params, a, b);
+      const what = iou === null ? 'neither reaches τ' : `IoU ${iou.toFixed(2)}`;
+      await put(c + 1, 0, a, `${rows[0]} in Compare, ${columns[c + 1]}: ${what}`, b);
+      figure.texts.push({
+        x: colX(c + 1) + cell / 2,
+        y: rowY(0) + cell + small + 1,
+        text: what,
+        size: small,
+        anchor: 'middle',
+        fill: '#555555',
+      });
+    }
+  }
+  for (let i = 0; i < positions.length; i++) {
+    const r = i + first;
+    const p = positions[i] ?? 0;
     const word = rows[r] ?? '';
-    figure.texts.push({
-      x: margin,
-      y: rowY(r) + cell / 2 + fs * 0.35,
-      text: word,
-      size: fs,
-      bold: true,
-    });
+    rowLabel(r, word);
     for (let c = 0; c < mapColumns.length; c++) {
       const { step, cum } = mapColumns[c]!;
       const m = spec.maps.map(p, step, cum);
@@ -182,15 +225,37 @@ export async function posterFigure(
       }
     }
   }
-  const gridBottom = rowY(Math.max(1, positions.length)) - gap;
+  const gridBottom = rowY(Math.max(1, rows.length)) - gap;
+  const compareNote = pairWords
+    ? [
+        `Top row: “${pairWords[0]}” and “${pairWords[1]}” in Compare, one colour each (key below), the IoU of their τ-masks under each cell; the other rows: one heatmap per word.`,
+      ]
+    : spec.params.mode === 'compare'
+      ? ['Compare mode is drawn as one heatmap per word.']
+      : [];
   const notes = [
     scalingNote(params, scale),
     modeNote(params),
     '“all steps”: attention summed over every step (DAAM’s word map); step columns: that step alone.',
-    ...(spec.params.mode === 'compare' ? ['Compare mode is drawn as one heatmap per word.'] : []),
+    ...compareNote,
     ...(spec.note ? [spec.note] : []),
   ];
-  figure.height = addLegend(figure, labelW, gridBottom + margin, gridW, fs, params, notes) + margin;
+  let bottom = addLegend(figure, labelW, gridBottom + margin, gridW, fs, params, notes);
+  if (pair && pairWords) {
+    bottom += Math.round(fs * 0.6);
+    figure.texts.push({ x: labelW, y: bottom + fs, text: 'Compare key', size: fs, bold: true });
+    const key = exportCompareKey(
+      spec.params,
+      pairWords,
+      spec.maps.map(pair.positions[0], pair.step, pair.cumulative),
+      spec.maps.map(pair.positions[1], pair.step, pair.cumulative),
+    );
+    const at = pair.cumulative ? `steps 1–${pair.step + 1} summed` : stepLabel(pair.step, total);
+    bottom = addCompareKey(figure, key, labelW, bottom + Math.round(fs * 1.4), gridW, small, [
+      `The overlap above is at ${at}; under each Compare cell, that column's.`,
+    ]);
+  }
+  figure.height = bottom + margin;
   return {
     figure,
     grid: { rows, columns, cellAt: (r, c) => ({ x: colX(c), y: rowY(r) }) },

@@ -14,12 +14,13 @@ import { FILE_EXTENSIONS, type ExportFormat, type PosterFile } from './options.t
 import { encodePng } from './png.ts';
 import { posterFigure, type PosterSpec } from './poster.ts';
 import { throwIfCancelled, type ExportControl } from './progress.ts';
-import { renderStillPng } from './still.ts';
+import { renderStillPng, type StillKey } from './still.ts';
 
 export type ExportJob =
   | { format: 'gif'; animation: AnimationSpec }
   | { format: 'webm' | 'mp4'; animation: AnimationSpec }
-  | { format: 'png'; frame: FrameSpec }
+  /** `key`: a Compare frame's words, for the key strip under it. */
+  | { format: 'png'; frame: FrameSpec; key?: StillKey }
   /** PNG of one frame of an animation (e.g. the grid of every word at one step). */
   | { format: 'png'; animation: AnimationSpec; step: number }
   /** A poster as PNG (default) or SVG; the PNG is the SVG rasterised (the browser's canvas
@@ -77,7 +78,7 @@ export async function runExport(
       );
     }
     case 'png': {
-      if ('frame' in job) return done(await renderStillPng(job.frame, renderer, control));
+      if ('frame' in job) return done(await renderStillPng(job.frame, renderer, control, job.key));
       const frames = animationFrames(job.animation, renderer);
       throwIfCancelled(control);
       const rgba = await frames.frame(Math.min(Math.max(job.step, 0), frames.count - 1));

@@ -147,7 +147,7 @@ export interface CompareKey {
 }
 
 export function compareKey(
-  pair: ComparePair,
+  pair: { readonly a: { readonly rgb: Rgb }; readonly b: { readonly rgb: Rgb } },
   words: readonly [string, string],
   overlap: { iou: number | null; tau: number },
 ): CompareKey {

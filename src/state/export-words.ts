@@ -6,7 +6,10 @@
 import { contentPositions } from '../attention/scale.ts';
 import type { GenerationRecord } from '../core/record.ts';
 import type { ExportFormat, PosterFile } from '../export/options.ts';
+import type { FrameSpec } from '../export/frame-renderer.ts';
 import type { FileNameParts } from '../export/run.ts';
+import type { StillKey } from '../export/still.ts';
+import type { Explorer } from './explorer.svelte.ts';
 
 /**
  * 'view', the word(s) on screen (pinned or hovered; two in compare mode); 'pinned', the pinned
@@ -71,4 +74,31 @@ export function fileNameParts(
     case 'zip':
       return { step: 'data' };
   }
+}
+
+/**
+ * The current view as a still (what the viewer shows, at the export size) and, in Compare, the
+ * two words whose key goes under it.
+ */
+export function viewStill(
+  ex: Explorer,
+  record: GenerationRecord,
+  positions: readonly number[],
+  pair: readonly [number, number] | null,
+  opts: { size: number; label: boolean },
+): { frame: FrameSpec; key?: StillKey } {
+  const word = (p: number): string => record.tokens[p]?.text ?? '';
+  const words = positions.map(word).filter(Boolean);
+  const when = ex.selection.cumulative
+    ? `steps 1-${ex.step + 1}`
+    : `step ${ex.step + 1}/${record.steps.length}`;
+  const frame: FrameSpec = {
+    size: opts.size,
+    image: ex.image,
+    mapA: ex.overlay.a,
+    mapB: ex.overlay.b,
+    params: ex.overlayParams,
+    label: opts.label ? [words.join(' + '), when].filter(Boolean).join('  ') : null,
+  };
+  return pair ? { frame, key: { words: [word(pair[0]), word(pair[1])] } } : { frame };
 }

@@ -8,11 +8,7 @@
 import type { GenerationRecord } from '../core/record.ts';
 import type { AnimationSpec } from '../export/animation.ts';
 import { ExportCancelledError, exportFailureMessage } from '../export/errors.ts';
-import {
-  createCpuFrameRenderer,
-  type FrameRenderer,
-  type FrameSpec,
-} from '../export/frame-renderer.ts';
+import { createCpuFrameRenderer, type FrameRenderer } from '../export/frame-renderer.ts';
 import { scaledMapSource, type MapSource } from '../export/map-source.ts';
 import {
   DEFAULT_FPS,
@@ -27,7 +23,13 @@ import type { ExportProgress } from '../export/progress.ts';
 import { exportFileName, runExport, type ExportJob } from '../export/run.ts';
 import type { VideoContainer, VideoSupport } from '../export/video.ts';
 import { VideoSupportState } from './video-support.svelte.ts';
-import { fileNameParts, shownWords, type ExportContent, type ShownWords } from './export-words.ts';
+import {
+  fileNameParts,
+  shownWords,
+  viewStill,
+  type ExportContent,
+  type ShownWords,
+} from './export-words.ts';
 import type { SvgRasterizer } from '../export/figure.ts';
 import type { Explorer } from './explorer.svelte.ts';
 
@@ -179,15 +181,16 @@ export class ExportState {
     return !this.#running && this.disabledReason === null;
   }
 
+  /** The two words Compare shows (exports then carry its key), or null. */
+  get comparePair(): [number, number] | null {
+    const ex = this.#explorer;
+    return ex.overlay.mode === 'compare' ? ex.selection.comparePair : null;
+  }
+
   /** The token positions a 'view' export shows: the compare pair, else the primary word. */
   get viewPositions(): number[] {
-    const ex = this.#explorer;
-    if (ex.overlay.mode === 'compare') {
-      const pair = ex.selection.comparePair;
-      if (pair) return [...pair];
-    }
-    const p = ex.selection.primary;
-    return p === null ? [] : [p];
+    const p = this.#explorer.selection.primary;
+    return this.comparePair ? [...this.comparePair] : p === null ? [] : [p];
   }
 
   /** The positions an export shows, and a line saying why when it had to choose for the user. */
@@ -238,24 +241,6 @@ export class ExportState {
     };
   }
 
-  /** The current view as a FrameSpec (what the viewer shows, at the export size). */
-  #viewFrame(record: GenerationRecord): FrameSpec {
-    const ex = this.#explorer;
-    const words = this.viewPositions.map((p) => record.tokens[p]?.text ?? '').filter(Boolean);
-    const total = record.steps.length;
-    const when = ex.selection.cumulative
-      ? `steps 1-${ex.step + 1}`
-      : `step ${ex.step + 1}/${total}`;
-    return {
-      size: this.#size,
-      image: ex.image,
-      mapA: ex.overlay.a,
-      mapB: ex.overlay.b,
-      params: ex.overlayParams,
-      label: this.#label ? [words.join(' + '), when].filter(Boolean).join('  ') : null,
-    };
-  }
-
   #job(record: GenerationRecord): ExportJob {
     const maps = this.#mapSource(record);
     switch (this.#format) {
@@ -266,7 +251,13 @@ export class ExportState {
       case 'png':
         return this.#content !== 'view' || this.shown.note !== null
           ? { format: 'png', animation: this.#animation(record, maps), step: this.#explorer.step }
-          : { format: 'png', frame: this.#viewFrame(record) };
+          : {
+              format: 'png',
+              ...viewStill(this.#explorer, record, this.viewPositions, this.comparePair, {
+                size: this.#size,
+                label: this.#label,
+              }),
+            };
       case 'poster': {
         const { positions, note } = this.shown;
         return {
@@ -282,6 +273,11 @@ export class ExportState {
             scale: this.#explorer.settings.scale,
             choice: this.#choice(),
             note,
+            compare: this.comparePair && {
+              positions: this.comparePair,
+              step: this.#explorer.step,
+              cumulative: this.#explorer.selection.cumulative,
+            },
           },
         };
       }

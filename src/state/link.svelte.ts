@@ -196,6 +196,13 @@ export class LinkState {
   }
 
   get hash(): string {
-    return serializeHash(this.state);
+    const state: Partial<HashState> = this.state;
+    // While the model loads, seed/steps/guidance not set by the link or the user are placeholders
+    // (the inputs show them blank): a link copied then must not carry them as if chosen.
+    if (!this.#t.record) {
+      for (const f of ['seed', 'steps', 'guidance'] as const)
+        if (!this.#t.settings.isKnown(f)) delete state[f];
+    }
+    return serializeHash(state as HashState);
   }
 }

@@ -179,6 +179,51 @@ describe.skipIf(!HAVE_MODEL)('wordlight export on the real model', () => {
     expect(t2.match(/<image /g)).toHaveLength(1 + 13 * 4);
   });
 
+  it('--mode compare: PNG, GIF and poster carry the Compare key in colours chosen against the image', async () => {
+    const pair = ['--mode', 'compare', '--word', 'red', '--word', 'blue', '--seed', '3'];
+    // magenta / green: the example's red and blue objects rule out orange / azure.
+    const want = [
+      [230, 26, 204],
+      [51, 191, 26],
+    ];
+    const svg = readFileSync(
+      (await runCliExport(parse('poster', join(dir, 'pair.svg'), pair))).file,
+      'utf8',
+    );
+    expect(svg).toContain('>red + blue</text>');
+    expect(svg).toContain('>Compare key</text>');
+    expect(svg).toMatch(/>overlap \(IoU of τ-masks, τ = 0\.40\): \d\.\d\d<\/text>/);
+    expect([...svg.matchAll(/<rect [^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1])).toEqual([
+      '#ffffff',
+      '#e61acc',
+      '#33bf1a',
+    ]);
+    for (const format of ['png', 'gif'] as const) {
+      const out = await runCliExport(parse(format, join(dir, `pair.${format}`), pair));
+      const bytes = readFileSync(out.file);
+      const frame =
+        format === 'png'
+          ? decodePng(bytes)
+          : (({ width, height, frames }) => ({ width, height, rgba: frames.at(-1)! }))(
+              decodeGif(bytes),
+            );
+      // 512² image + the key strip below it.
+      expect(frame.width).toBe(512);
+      expect(frame.height).toBeGreaterThan(512 + 40);
+      if (format === 'png')
+        savePng('cli-export-compare.png', frame.rgba, frame.width, frame.height);
+      // Both swatch colours are in the strip (a GIF's palette may move them a little).
+      for (const c of want) {
+        let found = 0;
+        for (let i = 512 * 512 * 4; i < frame.rgba.length; i += 4) {
+          const d = Math.max(...c.map((v, k) => Math.abs(v - frame.rgba[i + k]!)));
+          if (d <= (format === 'png' ? 1 : 12)) found++;
+        }
+        expect(found, `${format}: pixels of ${c} in the strip`).toBeGreaterThan(100);
+      }
+    }
+  });
+
   it('a cancelled export leaves no file and no partial file', async () => {
     const out = join(dir, 'cancelled.gif');
     const controller = new AbortController();

@@ -4,6 +4,7 @@ import { ExportCancelledError } from '../../../src/export/errors.ts';
 import { createCpuFrameRenderer } from '../../../src/export/frame-renderer.ts';
 import { encodeGif } from '../../../src/export/gif.ts';
 import { wordMapSeries } from '../../../src/attention/series.ts';
+import { svgPixelsInNode } from '../../../src/cli/svg-raster.ts';
 import { DEFAULT_OVERLAY_PARAMS } from '../../../src/core/overlay-types.ts';
 import { fakeRecord } from './fake-record.ts';
 import { decodeGif, pixel, savePng } from './helpers.ts';
@@ -84,12 +85,16 @@ describe('GIF export', () => {
     savePng('export-gif-grid-last-frame.png', gif.frames[5] ?? new Uint8ClampedArray(), 512, 512);
   });
 
-  it('renders the two-word comparison in compare mode', async () => {
+  it('renders the two-word comparison in compare mode, with its key below', async () => {
     const s = spec({
       positions: [RED, BLUE],
       params: { ...DEFAULT_OVERLAY_PARAMS, mode: 'compare', opacity: 0.9 },
+      // The key strip is drawn from SVG: resvg here, the browser in the app.
+      keyPixels: svgPixelsInNode,
     });
-    const frame = await animationFrames(s, createCpuFrameRenderer()).frame(5);
+    const frames = animationFrames(s, createCpuFrameRenderer());
+    expect(frames.height).toBeGreaterThan(256);
+    const frame = await frames.frame(5);
     const left = pixel(frame, 256, 64, 128); // orange-ish: red channel dominates
     const right = pixel(frame, 256, 192, 128); // azure: blue dominates
     expect(left[0]).toBeGreaterThan(left[2] ?? 255);

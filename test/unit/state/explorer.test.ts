@@ -145,6 +145,24 @@ describe('Explorer', () => {
     flushSync();
   });
 
+  it('a link made while the model loads carries no placeholder seed, steps or guidance', () => {
+    const ex = new Explorer(new ControlledGenerator(), countingComputer());
+    ex.applyHash('#p=a%20red%20circle');
+    const params = new URLSearchParams(ex.hash.slice(1));
+    expect(params.get('p')).toBe('a red circle');
+    expect([params.has('seed'), params.has('steps'), params.has('g')]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    // What the link or the user set is carried even before the defaults arrive.
+    ex.settings.steps = 12;
+    expect(new URLSearchParams(ex.hash.slice(1)).get('steps')).toBe('12');
+    ex.settings.applyDefaults({ steps: 25, guidance: 4, seed: 0 });
+    const after = new URLSearchParams(ex.hash.slice(1));
+    expect([after.get('steps'), after.get('g'), after.get('seed')]).toEqual(['12', '4', '0']);
+  });
+
   it('a link carries the view: cumulative, opacity, normalisation, scale, τ, image, smoothing', async () => {
     const { gen, ex, done } = await started();
     gen.emit();
