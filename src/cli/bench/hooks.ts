@@ -10,21 +10,49 @@ import type { BenchRow } from './types.ts';
 
 interface Hook {
   id: string;
+  /** Ids of the rows it writes (what `--only` matches besides the hook's id). */
+  rows: readonly string[];
   run(): Promise<BenchRow[]>;
 }
 
 export const HOOKS: readonly Hook[] = [
-  { id: 'soak', run: async () => (await import('./soak.ts')).benchSoak() },
+  {
+    id: 'soak',
+    rows: ['soak/heap-growth', 'soak/dom-growth'],
+    run: async () => (await import('./soak.ts')).benchSoak(),
+  },
   {
     id: 'hover-latency',
+    rows: ['ui/hover-latency/512', 'ui/scrub-latency/512', 'ui/chart-hover', 'ui/chart-scrub'],
     run: async () => (await import('./hover-latency.ts')).benchHoverLatency(),
   },
-  { id: 'gif-export', run: async () => (await import('./gif-export.ts')).benchGifExport() },
+  {
+    id: 'gif-export',
+    rows: ['gif-export/512/25f'],
+    run: async () => (await import('./gif-export.ts')).benchGifExport(),
+  },
   {
     id: 'browser-generation',
+    rows: ['browser/generation/click-to-final', 'browser/generation/node-same-run'],
     run: async () => (await import('./browser-generation.ts')).benchBrowserGeneration(),
   },
 ];
+
+/**
+ * `--only TEXT`: the hooks whose id or one of whose row ids contains TEXT (e.g. "chart" → the
+ * hover-latency hook, which writes the chart rows); `keep` then keeps a hook's rows whole when
+ * TEXT named the hook, else only the rows whose id contains TEXT.
+ */
+export function onlyHooks(text: string): {
+  hooks: Hook[];
+  keep(hookId: string, row: BenchRow): boolean;
+} {
+  const hit = (id: string): boolean => id.includes(text);
+  return {
+    hooks: HOOKS.filter((h) => hit(h.id) || h.rows.some(hit)),
+    keep: (hookId, row) => hit(hookId) || hit(row.id),
+  };
+}
 
 export interface HookOutcome {
   id: string;

@@ -7,7 +7,9 @@
  *   - record bytes; per-op profile of a step (WASM vs native) to say what dominates;
  *   - hover and scrub latency in headless Chromium, and a GIF export (hooks.ts).
  * Prints a table and writes bench/results.json (keys documented in bench/README.md).
- * Options: --model DIR (default public/models/scenes), --out FILE, --quick (few reps, a smoke run).
+ * Options: --model DIR (default public/models/scenes), --out FILE, --quick (few reps, a smoke run),
+ * --only TEXT (only the hook rows whose id, or whose hook's id, contains TEXT, e.g. `--only chart`;
+ * no model-session rows; results to bench/results-only.json unless --out is given).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -18,7 +20,7 @@ import { dirSource } from '../../model/fs-source.ts';
 import { loadManifest } from '../../model/manifest.ts';
 import { DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
 import { runWasmChild } from './child.ts';
-import { HOOKS, runHook, type HookOutcome } from './hooks.ts';
+import { HOOKS, onlyHooks, runHook, type HookOutcome } from './hooks.ts';
 import { controlRows } from './control-rows.ts';
 import { listedModelDirs } from './model-dirs.ts';
 import { modelRows } from './models.ts';
@@ -56,16 +58,20 @@ const QUICK = {
 
 const OPTIONS = {
   model: { type: 'string', default: DEFAULT_MODEL_DIR },
-  out: { type: 'string', default: 'bench/results.json' },
+  out: { type: 'string' },
   quick: { type: 'boolean', default: false },
+  only: { type: 'string' },
 } as const;
 
 export async function runBench(argv: string[]): Promise<number> {
   const values = parseOptions(
     argv,
     OPTIONS,
-    'npm run bench -- [--model DIR] [--out FILE] [--quick]',
+    'npm run bench -- [--model DIR] [--out FILE] [--quick] [--only TEXT]',
   );
+  if (values.only !== undefined)
+    return runOnly(values.only, values.out ?? 'bench/results-only.json');
+  const out = values.out ?? 'bench/results.json';
   const dir = values.model;
   const plan = values.quick ? QUICK : FULL;
   const started = performance.now();
@@ -172,9 +178,45 @@ export async function runBench(argv: string[]): Promise<number> {
       })),
     },
   };
-  await mkdir(dirname(values.out), { recursive: true });
-  await writeFile(values.out, `${JSON.stringify(results, null, 2)}\n`);
-  log(`wrote ${values.out} in ${results.wallSeconds.toFixed(0)} s`);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${out} in ${results.wallSeconds.toFixed(0)} s`);
+  return 0;
+}
+
+/** `--only TEXT`: just the matching hook rows (see onlyHooks), e.g. the chart rows. */
+async function runOnly(text: string, out: string): Promise<number> {
+  const started = performance.now();
+  const loadBefore = loadavg();
+  const { hooks, keep } = onlyHooks(text);
+  if (hooks.length === 0) {
+    console.error(
+      `--only ${text}: no bench row matches (hooks: ${HOOKS.map((h) => h.id).join(', ')})`,
+    );
+    return 2;
+  }
+  const rows: BenchRow[] = [];
+  for (const hook of hooks) {
+    log(`hook ${hook.id}…`);
+    const outcome = await runHook(hook);
+    if (outcome.status !== 'ran') {
+      log(`  ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
+      return 1;
+    }
+    rows.push(...outcome.rows.filter((r) => keep(hook.id, r)));
+  }
+  console.log(`\n${formatTable(rows)}\n`);
+  const results = {
+    schema: 1,
+    date: new Date().toISOString(),
+    only: text,
+    wallSeconds: (performance.now() - started) / 1000,
+    machine: { cpus: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
+    rows,
+  };
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${out} in ${results.wallSeconds.toFixed(0)} s`);
   return 0;
 }
 
