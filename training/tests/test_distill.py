@@ -59,6 +59,7 @@ def test_distill_resumes_and_exports_with_a_guidance_input(smoke_run, tmp_path):
     man = export.export(out, pkg, str(tmp_path / "fx"), quiet=True)  # checks the graph against PyTorch
     assert man["guidance"]["distilled"] is True and man["guidance"]["input"] == "guidance"
     assert man["guidance"]["range"] == [cfg.guidance_min, cfg.guidance_max]
+    assert man["name"] == "scenes-fast" and man["training"]["distill"]["attn_weight"] == cfg.attn_weight
     un = onnx.load(os.path.join(pkg, "unet.onnx"))
     assert un.graph.input[-1].name == "guidance"
     assert json.load(open(os.path.join(str(tmp_path / "fx"), "golden.json")))["guidance"] == [4.0, 4.0]
