@@ -34,7 +34,7 @@ export function validateSettings(s: GenerationSettings): void {
     steps,
     LIMITS.steps,
     true,
-    `Steps must be a whole number from ${LIMITS.steps.min} to ${LIMITS.steps.max} (got ${show(steps)}); 25 is a good default.`,
+    `Steps must be a whole number from ${LIMITS.steps.min} to ${LIMITS.steps.max} (got ${show(steps)}); 20 is a good default.`,
   );
   requireInRange(
     'guidance',

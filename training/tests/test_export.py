@@ -24,7 +24,7 @@ def test_manifest(package):
     assert man["textEncoder"] == "text_encoder.onnx" and man["unet"] == "unet.onnx" and man["embeddingDim"] == 128
     assert man["scheduler"] == {"kind": "rectified-flow-euler", "trainTimesteps": 1000, "predictionType": "velocity",
                                 "timestepScale": 1000, "guidanceUncond": ""}
-    assert man["defaults"] == {"steps": 25, "guidance": 4, "seed": 0}
+    assert man["defaults"] == {"steps": 20, "guidance": 4, "seed": 0}
     assert man["grammarSpec"] == json.loads(json.dumps(scenes.GRAMMAR_SPEC)) and man["grammarSpec"]["maxObjects"] == 2
     tr = man["training"]
     assert tr["preset"] == "smoke" and tr["steps"] == 30 and tr["batchSize"] == 8

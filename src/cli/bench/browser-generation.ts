@@ -21,11 +21,11 @@ import { launchChromium } from '../chromium.ts';
 import type { GenerationSettings } from '../../core/record.ts';
 import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
 import { clickToFinalFrame, INSTRUMENT, type PageRun } from './browser-page.ts';
-import { BENCH_PROMPT } from './generation.ts';
+import { BENCH_PROMPT, BENCH_STEPS } from './generation.ts';
 import { median, p95 } from './stats.ts';
 import type { BenchRow } from './types.ts';
 
-const STEPS = 25;
+const STEPS = BENCH_STEPS;
 const REPS = 5;
 const WARMUP = 1;
 const COLD_LOADS = 2;

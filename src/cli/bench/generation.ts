@@ -8,6 +8,8 @@ import { recordBytes, type RecordBytes } from './record-bytes.ts';
 import type { Reps } from './stats.ts';
 
 export const BENCH_PROMPT = 'a big red circle on the left and a small blue square on the right';
+/** The targets (issues 3 and 14) are stated for 25 steps; the manifests' default is 20 since issue 14. */
+export const BENCH_STEPS = 25;
 
 export interface GenerationBench {
   settings: GenerationSettings;
@@ -42,7 +44,8 @@ export async function benchGeneration(
   try {
     const info = await withCapture.load();
     await without.load();
-    const { steps, guidance, seed } = info.manifest.defaults;
+    const { guidance, seed } = info.manifest.defaults;
+    const steps = BENCH_STEPS;
     const settings: GenerationSettings = { prompt: BENCH_PROMPT, seed, steps, guidance };
     const out: GenerationBench = {
       settings,
