@@ -20,6 +20,8 @@ let page: Page;
 interface Tally {
   done: number;
   errors: string[];
+  /** `generate` requests the page posted to the generation worker. */
+  requests: number;
   /** Every Worker the page made, with its script URL (the generation worker, the score worker). */
   workers: { url: string; worker: Worker }[];
 }
@@ -32,7 +34,7 @@ declare global {
 /** Wraps Worker so the test sees every message (and can kill a worker, as an OOM would). */
 async function countWorkerMessages(p: Page): Promise<void> {
   await p.addInitScript(() => {
-    const tally: Tally = { done: 0, errors: [], workers: [] };
+    const tally: Tally = { done: 0, errors: [], requests: 0, workers: [] };
     window.__tally = tally;
     const Original = window.Worker;
     window.Worker = class extends Original {
@@ -47,12 +49,24 @@ async function countWorkerMessages(p: Page): Promise<void> {
           },
         );
       }
+      override postMessage(
+        message: unknown,
+        options?: Transferable[] | StructuredSerializeOptions,
+      ) {
+        if ((message as { type?: string } | null)?.type === 'generate') tally.requests++;
+        if (Array.isArray(options)) super.postMessage(message, options);
+        else super.postMessage(message, options);
+      }
     };
   });
 }
 
-const tally = (): Promise<{ done: number; errors: string[] }> =>
-  page.evaluate(() => ({ done: window.__tally!.done, errors: window.__tally!.errors }));
+const tally = (): Promise<{ done: number; errors: string[]; requests: number }> =>
+  page.evaluate(() => ({
+    done: window.__tally!.done,
+    errors: window.__tally!.errors,
+    requests: window.__tally!.requests,
+  }));
 const prompt = () => page.getByRole('textbox', { name: 'Prompt', exact: true });
 const generate = () => page.getByRole('button', { name: 'Generate' });
 const idle = () =>
@@ -97,11 +111,16 @@ describe('one generation at a time', () => {
   it('three quick Enters: one finished generation, no error', async () => {
     await setSteps(60);
     await prompt().fill('a blue square at the top');
+    await prompt().focus();
+    const before = (await tally()).requests;
     const n = await finishedRuns(async () => {
-      await prompt().press('Enter');
-      await prompt().press('Enter');
-      await prompt().press('Enter');
+      // Keys straight to the focused box, as fast as a hurried hand (a locator look-up per press
+      // spaced them ~100 ms apart: then each Enter met the previous run already cancelled, and a
+      // generator that cancels and then awaits the running run never had two callers waiting at
+      // once). The 2nd and 3rd Enter now reach the worker within one step of the first run.
+      for (let i = 0; i < 3; i++) await page.keyboard.press('Enter');
     });
+    expect((await tally()).requests - before).toBe(3); // all three Enters asked for a run
     expect(n).toBe(1);
     expect(await page.evaluate(() => window.__wordlight!.explorer.record!.settings.prompt)).toBe(
       'a blue square at the top',
@@ -112,6 +131,7 @@ describe('one generation at a time', () => {
     await prompt().fill('a green triangle on the right');
     const before = await generate().boundingBox();
     let during: typeof before = null;
+    const requests = (await tally()).requests;
     const n = await finishedRuns(async () => {
       await generate().dblclick();
       await page.waitForFunction(() => window.__wordlight!.explorer.generation.running, null, {
@@ -119,6 +139,9 @@ describe('one generation at a time', () => {
       });
       during = await generate().boundingBox();
     });
+    // The second half of the double-click is ignored: it neither cancels the run (a Cancel that
+    // took Generate's place) nor starts it again.
+    expect((await tally()).requests - requests).toBe(1);
     expect(n).toBe(1);
     expect(during).toEqual(before);
     expect(await page.getByText('Generation cancelled').count()).toBe(0);
