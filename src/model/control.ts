@@ -105,6 +105,12 @@ export class ControlFeeds {
     );
   }
 
+  /** Whether step `i`'s feeds differ from step i − 1's: the first step, every injecting step and
+   * the first one after (the maps and weights drop to zero); the token scale never changes. */
+  changedAt(i: number): boolean {
+    return i === 0 || (this.injection !== null && i <= this.injection.steps);
+  }
+
   /** The feeds of step `i`: the source's maps of step i, remapped to the edited token positions. */
   feeds(i: number): Record<string, OrtTensor> {
     const { manifest, ort, injection } = this;

@@ -16,49 +16,19 @@ import { copyControlSettings, planControl } from './control-plan.ts';
 import type { ControlFeeds } from './control.ts';
 import { ExecutionError, GenerationCancelledError, WordlightError } from '../core/errors.ts';
 import type { GenerationHandlers } from './generator.ts';
-import { UNET_OUTPUT, type LoadedModel } from './load.ts';
-import type { OrtTensor } from './ort.ts';
+import type { LoadedModel } from './load.ts';
 import { fullText, oneLine } from './package-source.ts';
 import { gaussianNoise } from './prng.ts';
 import { eulerCfgStep, eulerStep, flowTimes, modelTimestep } from './scheduler.ts';
 import { WordTokenizer } from './tokenizer.ts';
 import type { TokenizedPrompt } from './tokenizer-types.ts';
+import { cpuUnetCall, expectDims, gpuUnetCall, releaseAll } from './unet-call.ts';
 import { validateSettings, validateTokenized } from './validate.ts';
 import { yieldToEventLoop } from '../core/yield.ts';
 
 export interface EngineOptions {
   /** Fetch the attention outputs (default true). False fetches model_output only (bench baseline). */
   captureAttention?: boolean;
-}
-
-function releaseAll(tensors: Record<string, OrtTensor>): void {
-  // CPU tensors are garbage collected anyway; dispose() frees GPU-side data immediately.
-  for (const t of Object.values(tensors)) t.dispose();
-}
-
-/**
- * Row 0 (the conditional row) of an attention output as an array that owns its whole buffer, so the
- * worker can transfer it. At batch 1 ORT's output already is that (no copy); at batch 2 it is copied.
- */
-function ownRow0(data: Float32Array, n: number): Float32Array {
-  const whole = data.byteOffset === 0 && data.length === n && data.buffer.byteLength === n * 4;
-  return whole ? data : data.slice(0, n);
-}
-
-function expectDims(
-  t: OrtTensor | undefined,
-  name: string,
-  dims: number[],
-  file: string,
-): OrtTensor {
-  if (!t) throw new ExecutionError(`${file} returned no "${name}": re-export the model package.`);
-  const same = t.dims.length === dims.length && t.dims.every((d, i) => d === dims[i]);
-  if (!same || t.type !== 'float32') {
-    throw new ExecutionError(
-      `${file} output "${name}" is ${t.type} [${t.dims.join(', ')}], expected float32 [${dims.join(', ')}]: the graph does not match manifest.json.`,
-    );
-  }
-  return t;
 }
 
 export class Engine {
@@ -107,14 +77,25 @@ export class Engine {
    * again). Rejects with GenerationCancelledError (partial record, complete: false) when the signal
    * aborts between steps.
    */
-  async generate(
+  generate(
     settings: GenerationSettings,
     handlers: GenerationHandlers = {},
+  ): Promise<GenerationRecord> {
+    // The GPU path's buffers hold one generation's inputs: generations take turns on them.
+    const gpu = this.model.gpuUnet;
+    return gpu
+      ? gpu.exclusive(() => this.#generate(settings, handlers))
+      : this.#generate(settings, handlers);
+  }
+
+  async #generate(
+    settings: GenerationSettings,
+    handlers: GenerationHandlers,
   ): Promise<GenerationRecord> {
     const t0 = performance.now();
     const tokenized = this.prepare(settings);
     const control = this.prepareControl(settings, tokenized, handlers.source);
-    const { manifest, ort, ep, textEncoder, unet } = this.model;
+    const { manifest, ort, ep, textEncoder, unet, gpuUnet } = this.model;
     const { channels: C, height: H, width: W } = manifest.image;
     const T = manifest.tokenizer.maxTokens;
     const D = manifest.embeddingDim;
@@ -154,7 +135,7 @@ export class Engine {
       record.timings.totalMs = performance.now() - t0;
       return new GenerationCancelledError(record);
     };
-    const run = async (what: string, call: () => Promise<Record<string, OrtTensor>>) => {
+    const run = async <R>(what: string, call: () => Promise<R>): Promise<R> => {
       try {
         return await call();
       } catch (e) {
@@ -196,13 +177,17 @@ export class Engine {
     let x = gaussianNoise(settings.seed, chw); // x_T ~ N(0, 1), [C, H, W]
     const sample = new Float32Array(B * chw); // [B, C, H, W]: x (twice for guidance)
     const timestep = new Float32Array(B); // [B]
-    const guidanceFeed = distilled
-      ? { [distilled.input]: new ort.Tensor('float32', Float32Array.of(settings.guidance), [1]) }
-      : {};
     const capture = this.options.captureAttention ?? true;
-    const fetches = capture
-      ? [UNET_OUTPUT, ...manifest.attention.map((a) => a.output)]
-      : [UNET_OUTPUT];
+    const context = {
+      ort,
+      manifest,
+      file: this.model.unetFile,
+      batch: B,
+      embeddings,
+      guidance: settings.guidance,
+      capture,
+    };
+    const unetCall = gpuUnet ? gpuUnetCall(gpuUnet, context) : cpuUnetCall(unet, context);
     let totalStepMs = 0;
 
     for (let i = 0; i < settings.steps; i++) {
@@ -215,20 +200,14 @@ export class Engine {
       if (!distilled) sample.set(x, chw);
       timestep.fill(modelTimestep(t, manifest.scheduler.timestepScale));
 
-      const out = await run(`UNet step ${i + 1}/${settings.steps}`, () =>
-        unet.run(
-          {
-            sample: new ort.Tensor('float32', sample, [B, C, H, W]),
-            timestep: new ort.Tensor('float32', timestep, [B]),
-            text_embeddings: new ort.Tensor('float32', embeddings, [B, T, D]),
-            ...guidanceFeed,
-            ...control.feeds?.feeds(i),
-          },
-          fetches,
-        ),
+      const { v, attention } = await run(`UNet step ${i + 1}/${settings.steps}`, () =>
+        unetCall.step({
+          sample,
+          timestep,
+          control: control.feeds?.feeds(i) ?? {},
+          controlChanged: control.feeds?.changedAt(i) ?? false,
+        }),
       );
-      const v = expectDims(out[UNET_OUTPUT], UNET_OUTPUT, [B, C, H, W], manifest.unet)
-        .data as Float32Array;
       const xt = x;
       const { xNext, x0 } = distilled
         ? eulerStep(xt, v.subarray(0, chw), t, tNext)
@@ -240,21 +219,6 @@ export class Engine {
             t,
             tNext,
           );
-
-      const attention: Float32Array[] = [];
-      if (capture) {
-        for (const spec of manifest.attention) {
-          const hw = spec.resolution[0] * spec.resolution[1];
-          const a = expectDims(
-            out[spec.output],
-            spec.output,
-            [B, spec.heads, hw, T],
-            manifest.unet,
-          );
-          attention.push(ownRow0(a.data as Float32Array, spec.heads * hw * T));
-        }
-      }
-      releaseAll(out);
 
       x = xNext;
       const ms = performance.now() - stepStart;

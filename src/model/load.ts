@@ -9,6 +9,7 @@ import { ModelLoadError } from '../core/errors.ts';
 import { loadManifest } from './manifest.ts';
 import type { ModelManifest } from '../core/manifest-types.ts';
 import { providerEntry } from './execution-providers.ts';
+import { GpuUnet } from './gpu-unet.ts';
 import { configureOrt, sessionOptions, type Ort, type OrtSession } from './ort.ts';
 import { fullText, oneLine, type PackageSource } from './package-source.ts';
 
@@ -21,6 +22,10 @@ export interface LoadedModel {
   unet: OrtSession;
   /** The UNet file loaded: the manifest's `unet`, or `unetInt8` where the provider table says so. */
   unetFile: string;
+  /** WebGPU with graph capture: the UNet's bound GPU buffers (gpu-unet.ts); null on CPU tensors. */
+  gpuUnet: GpuUnet | null;
+  /** Why the UNet runs the way it does on WebGPU (graph capture on, or why not); null elsewhere. */
+  graphCapture: string | null;
   loadMs: number;
 }
 
@@ -112,9 +117,10 @@ async function createSession(
   source: PackageSource,
   file: string,
   ep: ExecutionProviderChoice,
-  inputs: string[],
-  outputs: string[],
+  inputs: readonly string[],
+  outputs: readonly string[],
   shapes: ExpectedTensor[] = [],
+  options = sessionOptions(ep),
 ): Promise<OrtSession> {
   const where = source.describe(file);
   const bytes = await source.readBytes(file);
@@ -122,7 +128,7 @@ async function createSession(
     throw new ModelLoadError(where, 'file is empty (0 bytes); re-download or re-export it');
   let session: OrtSession;
   try {
-    session = await ort.InferenceSession.create(bytes, sessionOptions(ep));
+    session = await ort.InferenceSession.create(bytes, options);
   } catch (e) {
     const error = new ModelLoadError(where, explainOrtFailure(bytes, e));
     error.detail = fullText(e);
@@ -191,10 +197,11 @@ export async function loadModel(
   ort: Ort,
   ep: ExecutionProviderChoice,
   unetChoice: UnetChoice = 'table',
+  ortLogLevel: 'error' | 'verbose' = 'error',
 ): Promise<LoadedModel> {
   const start = performance.now();
   const manifest = await loadManifest(source);
-  configureOrt(ort, ep);
+  configureOrt(ort, ep, ortLogLevel);
   const shapes = expectedShapes(manifest);
   const textEncoder = await createSession(
     ort,
@@ -205,7 +212,9 @@ export async function loadModel(
     TEXT_ENCODER_IO.outputs,
     shapes.textEncoder,
   );
-  let unet: OrtSession;
+  let unet: OrtSession | undefined;
+  let gpuUnet: GpuUnet | null = null;
+  let graphCapture: string | null = null;
   const unetFile = unetFileFor(manifest, ep, unetChoice);
   try {
     const attention = manifest.attention.map((a) => a.output);
@@ -217,15 +226,28 @@ export async function loadModel(
         ]
       : [];
     const guidance = manifest.guidance ? [manifest.guidance.input] : [];
-    unet = await createSession(
-      ort,
-      source,
-      unetFile,
-      ep,
+    const io = [
       [...UNET_INPUTS, ...control, ...guidance],
       [UNET_OUTPUT, ...attention],
-      shapes.unet,
-    );
+    ] as const;
+    if (ep.name === 'webgpu') {
+      // Graph capture where ORT accepts it; a plain session (CPU tensors per call) where it refuses.
+      const batch = manifest.guidance ? 1 : 2;
+      let captured: OrtSession | undefined;
+      try {
+        const options = sessionOptions(ep, { batch });
+        captured = await createSession(ort, source, unetFile, ep, ...io, shapes.unet, options);
+        gpuUnet = await GpuUnet.create(ort, captured, manifest, batch);
+        unet = captured;
+        graphCapture = `UNet with graph capture, inputs and outputs on the GPU (batch ${batch})`;
+      } catch (e) {
+        await captured?.release();
+        // ORT's own words (a ModelLoadError's detail), not the load error's advice to re-export.
+        const why = e instanceof ModelLoadError && e.detail ? oneLine(e.detail) : oneLine(e);
+        graphCapture = `UNet without graph capture (${why})`;
+      }
+    }
+    unet ??= await createSession(ort, source, unetFile, ep, ...io, shapes.unet);
   } catch (e) {
     await textEncoder.release();
     throw e;
@@ -233,15 +255,18 @@ export async function loadModel(
   return {
     manifest,
     source,
-    ep,
+    ep: graphCapture ? { ...ep, reason: `${ep.reason}; ${graphCapture}` } : ep,
     ort,
     textEncoder,
     unet,
     unetFile,
+    gpuUnet,
+    graphCapture,
     loadMs: performance.now() - start,
   };
 }
 
 export async function releaseModel(model: LoadedModel): Promise<void> {
+  await model.gpuUnet?.destroy();
   await Promise.allSettled([model.textEncoder.release(), model.unet.release()]);
 }

@@ -32,19 +32,41 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
-/** Applies the choice's thread count and keeps ORT's console output to errors only. */
-export function configureOrt(ort: Ort, choice: ExecutionProviderChoice): void {
-  ort.env.logLevel = 'error';
+/** Applies the choice's thread count and keeps ORT's console output to errors only ('verbose': ORT's
+ * own log, e.g. its graph capture and replay lines, which a test reads; it takes effect only if set
+ * before the module's first session). */
+export function configureOrt(
+  ort: Ort,
+  choice: ExecutionProviderChoice,
+  logLevel: 'error' | 'verbose' = 'error',
+): void {
+  ort.env.logLevel = logLevel;
   if (choice.name !== 'cpu') {
     // numThreads > 1 needs SharedArrayBuffer (cross-origin isolation); the resolver decided.
     ort.env.wasm.numThreads = choice.threads ?? 1;
   }
 }
 
-/** Session options for a provider; intra-op threads for onnxruntime-node. */
+/** Session options for a provider; intra-op threads for onnxruntime-node. `graphCapture` (WebGPU):
+ * the batch the session will always run at; ORT then records the first runs' GPU commands and
+ * replays them (every input and output must be a gpu-buffer tensor: gpu-unet.ts). The batch is
+ * fixed as the free dimension `batch`, so shape computations fold away at load instead of running
+ * on the CPU, which graph capture does not allow. */
 export function sessionOptions(
   choice: ExecutionProviderChoice,
+  graphCapture?: { batch: number },
 ): OrtWeb.InferenceSession.SessionOptions {
+  if (graphCapture && choice.name === 'webgpu') {
+    return {
+      // The object form: ORT reads enableGraphCapture only for an EP given as an object.
+      executionProviders: [{ name: 'webgpu' }],
+      enableGraphCapture: true,
+      preferredOutputLocation: 'gpu-buffer',
+      freeDimensionOverrides: { batch: graphCapture.batch },
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    };
+  }
   const opts: OrtWeb.InferenceSession.SessionOptions = {
     executionProviders: [choice.name],
     graphOptimizationLevel: 'all',

@@ -1,6 +1,8 @@
 /**
- * Page side of test/browser/ep-agreement.test.ts: runs one guided step (text encoder + one UNet call
- * at batch 2) on a requested provider with the real engine, served by the Vite dev server.
+ * Page side of test/browser/ep-agreement.test.ts: runs a few guided steps (text encoder + one UNet
+ * call at batch 2 per step) on a requested provider with the real engine, served by the Vite dev
+ * server. On WebGPU it also collects onnxruntime's own verbose log lines about graph capture and
+ * replay (the log is swallowed here, not echoed: it is thousands of lines).
  */
 import type { GenerationSettings } from '../../../src/core/record.ts';
 import { Engine } from '../../../src/model/engine.ts';
@@ -10,29 +12,62 @@ import { importWebOrt } from '../../../src/model/ort.ts';
 import { urlSource } from '../../../src/model/package-source.ts';
 import { gaussianNoise } from '../../../src/model/prng.ts';
 
+/** Everything the page prints while `fn` runs, kept and not printed: at ORT's verbose level that
+ * is its log (thousands of lines, shader sources among them, one console call per line). Uncaught
+ * errors still reach the test through the page's error event. */
+async function withOrtLog<T>(fn: () => Promise<T>): Promise<{ value: T; log: string[] }> {
+  const log: string[] = [];
+  const original = { log: console.log, error: console.error, warn: console.warn };
+  const keep = (...args: unknown[]) => void log.push(args.map(String).join(' '));
+  Object.assign(console, { log: keep, error: keep, warn: keep });
+  try {
+    return { value: await fn(), log };
+  } finally {
+    Object.assign(console, original);
+  }
+}
+
 async function step(request: 'wasm' | 'webgpu', settings: GenerationSettings) {
   const choice = await chooseExecutionProvider(request);
   const ort = await importWebOrt(choice);
   // The fp32 UNet on both: this compares providers on one graph (the int8 WASM file is checked
-  // against fp32 in test/unit/model/int8.test.ts).
-  const model = await loadModel(
-    urlSource(new URL('/models/scenes/', location.href).href),
-    ort,
-    choice,
-    'fp32',
-  );
-  try {
-    const record = await new Engine(model).generate(settings);
-    const s = record.steps[0]!;
-    return {
-      ep: choice,
-      x0: Array.from(s.x0),
-      attention: s.attention.map((a) => Array.from(a)),
-      ms: s.ms,
-    };
-  } finally {
-    await releaseModel(model);
-  }
+  // against fp32 in test/unit/model/int8.test.ts). WebGPU: ORT's verbose log, for its graph
+  // capture and replay lines (this page is the WebGPU module's first use, so the level holds).
+  const verbose = request === 'webgpu' ? 'verbose' : 'error';
+  const { value, log } = await withOrtLog(async () => {
+    const model = await loadModel(
+      urlSource(new URL('/models/scenes/', location.href).href),
+      ort,
+      choice,
+      'fp32',
+      verbose,
+    );
+    try {
+      const record = await new Engine(model).generate(settings);
+      return {
+        ep: model.ep,
+        graphCapture: model.graphCapture,
+        gpuRuns: model.gpuUnet?.runs ?? 0,
+        steps: record.steps.map((s) => ({
+          x0: Array.from(s.x0),
+          attention: s.attention.map((a) => Array.from(a)),
+          ms: s.ms,
+        })),
+      };
+    } finally {
+      await releaseModel(model);
+    }
+  });
+  const count = (what: RegExp) => log.filter((l) => what.test(l)).length;
+  return {
+    ...value,
+    ortLog: {
+      lines: log.length,
+      errors: log.filter((l) => /\[E:onnxruntime:/.test(l)),
+      captureBegin: count(/CaptureBegin with external storage/),
+      replays: count(/Replay with external storage/),
+    },
+  };
 }
 
 async function epAgreement(settings: GenerationSettings) {
