@@ -8,9 +8,15 @@
  */
 import type { BenchRow } from './types.ts';
 
+/** Options of `npm run bench` that some hooks take. */
+export interface HookOptions {
+  /** `--baseline REF`: the browser generation bench also times the app built from REF. */
+  baseline?: string;
+}
+
 interface Hook {
   id: string;
-  run(): Promise<BenchRow[]>;
+  run(opts: HookOptions): Promise<BenchRow[]>;
 }
 
 export const HOOKS: readonly Hook[] = [
@@ -22,7 +28,10 @@ export const HOOKS: readonly Hook[] = [
   { id: 'gif-export', run: async () => (await import('./gif-export.ts')).benchGifExport() },
   {
     id: 'browser-generation',
-    run: async () => (await import('./browser-generation.ts')).benchBrowserGeneration(),
+    run: async (opts) =>
+      (await import('./browser-generation.ts')).benchBrowserGeneration(
+        opts.baseline ? { baseline: opts.baseline } : {},
+      ),
   },
 ];
 
@@ -35,9 +44,9 @@ export interface HookOutcome {
   seconds?: number;
 }
 
-export async function runHook(hook: Hook): Promise<HookOutcome> {
+export async function runHook(hook: Hook, opts: HookOptions = {}): Promise<HookOutcome> {
   try {
-    return { id: hook.id, status: 'ran', rows: await hook.run() };
+    return { id: hook.id, status: 'ran', rows: await hook.run(opts) };
   } catch (e) {
     return {
       id: hook.id,

@@ -7,7 +7,9 @@
  *   - record bytes; per-op profile of a step (WASM vs native) to say what dominates;
  *   - hover and scrub latency in headless Chromium, and a GIF export (hooks.ts).
  * Prints a table and writes bench/results.json (keys documented in bench/README.md).
- * Options: --model DIR (default public/models/scenes), --out FILE, --quick (few reps, a smoke run).
+ * Options: --model DIR (default public/models/scenes), --out FILE, --quick (few reps, a smoke run),
+ * --baseline REF (the browser generation rows also time the app built from that git commit,
+ * alternating with this one: "today's" app beside the current one in one run; built-app.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -58,13 +60,14 @@ const OPTIONS = {
   model: { type: 'string', default: DEFAULT_MODEL_DIR },
   out: { type: 'string', default: 'bench/results.json' },
   quick: { type: 'boolean', default: false },
+  baseline: { type: 'string' },
 } as const;
 
 export async function runBench(argv: string[]): Promise<number> {
   const values = parseOptions(
     argv,
     OPTIONS,
-    'npm run bench -- [--model DIR] [--out FILE] [--quick]',
+    'npm run bench -- [--model DIR] [--out FILE] [--quick] [--baseline REF]',
   );
   const dir = values.model;
   const plan = values.quick ? QUICK : FULL;
@@ -101,7 +104,7 @@ export async function runBench(argv: string[]): Promise<number> {
   for (const hook of HOOKS) {
     log(`hook ${hook.id}…`);
     const hookStart = performance.now();
-    const outcome = await runHook(hook);
+    const outcome = await runHook(hook, values.baseline ? { baseline: values.baseline } : {});
     outcome.seconds = (performance.now() - hookStart) / 1000;
     if (outcome.status !== 'ran')
       log(`  ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
