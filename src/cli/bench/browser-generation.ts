@@ -201,6 +201,16 @@ export async function benchBrowserGeneration(opts: BrowserBenchOptions = {}): Pr
         'Node',
       ),
       row(
+        'browser/generation/click-to-first-step',
+        'click → first step message (encode, step 1, worker start)',
+        runs.map((r) => r.firstStepMs),
+      ),
+      row(
+        'browser/generation/last-step-to-final',
+        'last step message → final frame (record, maps, drawing)',
+        runs.map((r) => r.tailMs),
+      ),
+      row(
         'browser/step/worker-unet',
         'per step: UNet step in the worker (record ms)',
         pooled((r) => r.workerMs),
@@ -231,6 +241,11 @@ export async function benchBrowserGeneration(opts: BrowserBenchOptions = {}): Pr
         'browser/download/wasm+model',
         'bytes downloaded: .wasm + .onnx files',
         current.downloads,
+      ),
+      bytesRow(
+        'browser/download/sw-precache',
+        'bytes the service worker precaches for offline (.wasm + .onnx)',
+        current.precached,
       ),
       ...baselineRows.slice(2),
     ];
