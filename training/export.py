@@ -26,7 +26,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checkpoint import load_model  # noqa: E402
 from fixtures import write_fixtures  # noqa: E402
-from manifest import manifest, world_v2_manifest  # noqa: E402
+from manifest import distilled_manifest, manifest, world_v2_manifest  # noqa: E402
 from onnx_export import check_onnx, export_onnx, set_io_shapes  # noqa: E402
 
 MAX_PACKAGE_BYTES = 16 * 1024 * 1024
@@ -46,6 +46,8 @@ def export(run, out, fixtures_dir=None, quiet=False, verify=True, int8=True):
     man = manifest(model, cfg, ck, run)
     if cfg.world == "v2":
         man = world_v2_manifest(man, cfg)
+    if cfg.model.guidance_embed:
+        man = distilled_manifest(man, ck)
     ev2 = os.path.join(run, "eval_v2.json") if os.path.isdir(run) else None
     if ev2 and os.path.exists(ev2):  # world v2's harder set (eval.py --set v2|both)
         with open(ev2) as f:

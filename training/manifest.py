@@ -95,6 +95,16 @@ def _manifest(model, cfg, ck, run):
     }
 
 
+def distilled_manifest(man, ck):
+    """A guidance-distilled student (distill.py) ships beside its teacher, under the teacher's name + "-fast",
+    with the distillation recipe (loss weights, guidance range, steps) in its training record."""
+    man["name"] = man["name"] + "-fast"
+    man["description"] += (" Guidance-distilled: one batch-1 UNet pass per step with the guidance scale as an "
+                           "input, instead of the teacher's two (conditional + unconditional).")
+    man["training"]["distill"] = ck.get("distill")
+    return man
+
+
 def world_v2_manifest(man, cfg):
     """A world-v2 package: its own name, vocabulary, grammar (text and grammarSpec, which the runtime
     checks prompts against) and held-out combinations."""

@@ -6,15 +6,13 @@
  * saved; Cancel leaves nothing behind.
  */
 import { contentPositions } from '../attention/scale.ts';
-import type { GenerationRecord } from '../core/record.ts';
 import type { EditExportSpec } from '../export/edit-export.ts';
-import { exportFailureMessage } from '../export/errors.ts';
 import { createCpuFrameRenderer } from '../export/frame-renderer.ts';
-import { scaledMapSource, type MapSource } from '../export/map-source.ts';
 import { DEFAULT_FPS, DEFAULT_POSTER_CELL, DEFAULT_SIZE } from '../export/options.ts';
 import type { ExportProgress } from '../export/progress.ts';
 import { exportFileName, runEditExport, type EditExportKind } from '../export/run.ts';
 import { DEFAULT_DEPS, type ExportDeps } from './export.svelte.ts';
+import { ExportTask, mapChoice, mapsOnScreen } from './export-task.svelte.ts';
 import type { Explorer } from './explorer.svelte.ts';
 
 export type EditExportFormat = 'poster-png' | 'poster-svg' | 'gif' | 'webm' | 'mp4';
@@ -22,11 +20,7 @@ export type EditExportFormat = 'poster-png' | 'poster-svg' | 'gif' | 'webm' | 'm
 export class EditExportState {
   readonly #explorer: Explorer;
   readonly #deps: Pick<ExportDeps, 'save' | 'createRenderer' | 'rasterize'>;
-  #running = $state<EditExportFormat | null>(null);
-  #progress = $state.raw<ExportProgress | null>(null);
-  #error = $state<string | null>(null);
-  #saved = $state<string | null>(null);
-  #controller: AbortController | null = null;
+  readonly #task: ExportTask<EditExportFormat>;
 
   constructor(
     explorer: Explorer,
@@ -34,19 +28,20 @@ export class EditExportState {
   ) {
     this.#explorer = explorer;
     this.#deps = { createRenderer: createCpuFrameRenderer, save: DEFAULT_DEPS.save, ...deps };
+    this.#task = new ExportTask(this.#deps);
   }
 
   get running(): EditExportFormat | null {
-    return this.#running;
+    return this.#task.running;
   }
   get progress(): ExportProgress | null {
-    return this.#progress;
+    return this.#task.progress;
   }
   get error(): string | null {
-    return this.#error;
+    return this.#task.error;
   }
   get saved(): string | null {
-    return this.#saved;
+    return this.#task.saved;
   }
 
   /** Why the comparison cannot be exported now, or null. */
@@ -76,33 +71,22 @@ export class EditExportState {
     };
   }
 
-  #maps(record: GenerationRecord): MapSource {
-    const ex = this.#explorer;
-    const { layer, head } = ex.mapSelection;
-    const raw: MapSource = {
-      map: (position, step, cumulative) =>
-        ex.maps.get(record, { step, layer, head, cumulative })?.maps[position] ?? null,
-    };
-    return scaledMapSource(raw, record, ex.settings.scale);
-  }
-
   async start(format: EditExportFormat): Promise<void> {
     const ex = this.#explorer;
     const source = ex.record;
     const edited = ex.editRecord;
-    if (this.#running || this.disabledReason || !source || !edited) return;
+    if (this.#task.running || this.disabledReason || !source || !edited) return;
     const animated = !format.startsWith('poster');
     const positions = animated ? this.positions.animation : this.positions.poster;
-    const { layer, head } = ex.mapSelection;
     const spec: EditExportSpec = {
       source,
       edited,
-      sourceMaps: this.#maps(source),
-      editedMaps: this.#maps(edited),
+      sourceMaps: mapsOnScreen(ex, source),
+      editedMaps: mapsOnScreen(ex, edited),
       positions,
       params: ex.overlayParams,
       scale: ex.settings.scale,
-      choice: { layers: String(layer), heads: head === 'all' ? 'all' : `head ${head}` },
+      choice: mapChoice(ex),
     };
     const what: EditExportKind =
       format === 'poster-png' || format === 'poster-svg'
@@ -113,17 +97,8 @@ export class EditExportState {
             rasterize: this.#deps.rasterize,
           }
         : { kind: format, size: DEFAULT_SIZE / 2, fps: DEFAULT_FPS, label: true };
-    const controller = new AbortController();
-    this.#controller = controller;
-    this.#running = format;
-    this.#error = null;
-    this.#saved = null;
-    const renderer = this.#deps.createRenderer();
-    try {
-      const result = await runEditExport(spec, what, renderer, {
-        signal: controller.signal,
-        onProgress: (p) => (this.#progress = p),
-      });
+    await this.#task.run(format, async (renderer, control) => {
+      const result = await runEditExport(spec, what, renderer, control);
       const words = positions.map((p) => source.tokens[p]?.text ?? '').join(' ');
       const n = source.steps.length;
       const name = exportFileName(edited, 'poster', {
@@ -131,20 +106,11 @@ export class EditExportState {
         step: animated ? `steps1-${n}` : `poster-${n}steps`,
         extension: result.extension,
       });
-      this.#deps.save(result.bytes, name, result.mime);
-      this.#saved = name;
-    } catch (e) {
-      const message = exportFailureMessage(e); // null: cancelled, nothing to report
-      if (message !== null) this.#error = message;
-    } finally {
-      renderer.dispose?.();
-      this.#running = null;
-      this.#progress = null;
-      if (this.#controller === controller) this.#controller = null;
-    }
+      return { ...result, name };
+    });
   }
 
   cancel(): void {
-    this.#controller?.abort();
+    this.#task.cancel();
   }
 }

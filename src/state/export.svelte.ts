@@ -7,13 +7,12 @@
  */
 import type { GenerationRecord } from '../core/record.ts';
 import type { AnimationSpec } from '../export/animation.ts';
-import { ExportCancelledError, exportFailureMessage } from '../export/errors.ts';
 import {
   createCpuFrameRenderer,
   type FrameRenderer,
   type FrameSpec,
 } from '../export/frame-renderer.ts';
-import { scaledMapSource, type MapSource } from '../export/map-source.ts';
+import type { MapSource } from '../export/map-source.ts';
 import {
   DEFAULT_FPS,
   DEFAULT_POSTER_CELL,
@@ -27,6 +26,7 @@ import type { ExportProgress } from '../export/progress.ts';
 import { exportFileName, runExport, type ExportJob } from '../export/run.ts';
 import type { VideoContainer, VideoSupport } from '../export/video.ts';
 import { VideoSupportState } from './video-support.svelte.ts';
+import { ExportTask, mapChoice, mapsOnScreen } from './export-task.svelte.ts';
 import { fileNameParts, shownWords, type ExportContent, type ShownWords } from './export-words.ts';
 import type { SvgRasterizer } from '../export/figure.ts';
 import type { Explorer } from './explorer.svelte.ts';
@@ -75,17 +75,14 @@ export class ExportState {
   #posterWords = $state<ExportContent>('content');
   #posterFile = $state<PosterFile>('png');
   #label = $state(true);
-  #running = $state(false);
-  #progress = $state.raw<ExportProgress | null>(null);
-  #error = $state<string | null>(null);
-  #saved = $state<string | null>(null);
+  readonly #task: ExportTask<ExportFormat>;
   /** The record the last file was saved from: "Saved …" is about that result only. */
   #savedFrom = $state.raw<GenerationRecord | null>(null);
-  #controller: AbortController | null = null;
 
   constructor(explorer: Explorer, deps: Partial<ExportDeps> = {}) {
     this.#explorer = explorer;
     this.#deps = { ...DEFAULT_DEPS, ...deps };
+    this.#task = new ExportTask(this.#deps);
     this.video = new VideoSupportState(this.#deps.videoSupport);
   }
 
@@ -94,8 +91,7 @@ export class ExportState {
   }
   set format(v: ExportFormat) {
     this.#format = v;
-    this.#saved = null;
-    this.#error = null;
+    this.#task.clear();
   }
   get size(): ExportSize {
     return this.#size;
@@ -142,17 +138,17 @@ export class ExportState {
     this.#label = v;
   }
   get running(): boolean {
-    return this.#running;
+    return this.#task.running !== null;
   }
   get progress(): ExportProgress | null {
-    return this.#progress;
+    return this.#task.progress;
   }
   get error(): string | null {
-    return this.#error;
+    return this.#task.error;
   }
   /** File name of the last finished export. */
   get saved(): string | null {
-    return this.#savedFrom === this.#explorer.record ? this.#saved : null;
+    return this.#savedFrom === this.#explorer.record ? this.#task.saved : null;
   }
   /** Video formats this browser can encode, with the reason where it cannot. */
   readonly video: VideoSupportState;
@@ -176,7 +172,7 @@ export class ExportState {
   }
 
   get canStart(): boolean {
-    return !this.#running && this.disabledReason === null;
+    return !this.running && this.disabledReason === null;
   }
 
   /** The token positions a 'view' export shows: the compare pair, else the primary word. */
@@ -201,23 +197,6 @@ export class ExportState {
     await this.video.check();
     if ((this.#format === 'webm' || this.#format === 'mp4') && this.video.unavailable(this.#format))
       this.#format = 'gif';
-  }
-
-  /** Maps as on screen: the explorer's cache with its layer and head choice, under its Scale. */
-  #mapSource(record: GenerationRecord): MapSource {
-    const ex = this.#explorer;
-    const { layer, head } = ex.mapSelection;
-    const raw: MapSource = {
-      map: (position, step, cumulative) =>
-        ex.maps.get(record, { step, layer, head, cumulative })?.maps[position] ?? null,
-    };
-    return scaledMapSource(raw, record, ex.settings.scale);
-  }
-
-  /** The layers and heads the maps come from, in words (poster settings line). */
-  #choice(): { layers: string; heads: string } {
-    const { layer, head } = this.#explorer.mapSelection;
-    return { layers: String(layer), heads: head === 'all' ? 'all' : `head ${head}` };
   }
 
   #animation(record: GenerationRecord, maps: MapSource): AnimationSpec {
@@ -257,7 +236,7 @@ export class ExportState {
   }
 
   #job(record: GenerationRecord): ExportJob {
-    const maps = this.#mapSource(record);
+    const maps = mapsOnScreen(this.#explorer, record);
     switch (this.#format) {
       case 'gif':
       case 'webm':
@@ -280,7 +259,7 @@ export class ExportState {
             cell: this.#cell,
             params: this.#explorer.overlayParams,
             scale: this.#explorer.settings.scale,
-            choice: this.#choice(),
+            choice: mapChoice(this.#explorer),
             note,
           },
         };
@@ -304,42 +283,24 @@ export class ExportState {
   async start(): Promise<void> {
     const record = this.#explorer.record;
     if (!this.canStart || !record) return;
-    const controller = new AbortController();
-    this.#controller = controller;
-    this.#running = true;
-    this.#error = null;
-    this.#saved = null;
-    this.#progress = { done: 0, total: 1, phase: 'starting' };
-    const renderer = this.#deps.createRenderer();
-    try {
-      const job = this.#job(record);
-      const result = await runExport(job, renderer, {
-        signal: controller.signal,
-        onProgress: (p) => (this.#progress = p),
-      });
-      if (controller.signal.aborted) throw new ExportCancelledError();
-      const ex = this.#explorer;
-      const parts = fileNameParts(record, this.#format, this.content, this.shown, {
-        step: ex.step,
-        cumulative: ex.selection.cumulative,
-        posterFile: this.#posterFile,
-      });
-      const name = exportFileName(record, this.#format, parts);
-      this.#deps.save(result.bytes, name, result.mime);
-      this.#saved = name;
-      this.#savedFrom = record;
-    } catch (e) {
-      const message = exportFailureMessage(e); // null: cancelled, nothing to report
-      if (message !== null) this.#error = message;
-    } finally {
-      renderer.dispose?.();
-      this.#running = false;
-      this.#progress = null;
-      if (this.#controller === controller) this.#controller = null;
-    }
+    const saved = await this.#task.run(
+      this.#format,
+      async (renderer, control) => {
+        const result = await runExport(this.#job(record), renderer, control);
+        const ex = this.#explorer;
+        const parts = fileNameParts(record, this.#format, this.content, this.shown, {
+          step: ex.step,
+          cumulative: ex.selection.cumulative,
+          posterFile: this.#posterFile,
+        });
+        return { ...result, name: exportFileName(record, this.#format, parts) };
+      },
+      { done: 0, total: 1, phase: 'starting' },
+    );
+    if (saved) this.#savedFrom = record;
   }
 
   cancel(): void {
-    this.#controller?.abort();
+    this.#task.cancel();
   }
 }

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeGif, decodePng, savePng } from '../unit/export/helpers.ts';
-import { STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
+import { playVideo, STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
 import { useBrowserSession } from './harness.ts';
 
 const OUT = 'test-results/edit-export';
@@ -103,21 +103,7 @@ describe('comparison export', () => {
     savePng('edit-export/gif-last-frame.png', gif.frames[STEPS - 1]!, gif.width, gif.height);
 
     const webm = await download('Export comparison WebM');
-    const bytes = readFileSync(webm.path).toString('base64');
-    const probe = await page.evaluate(async (b64) => {
-      const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const video = document.createElement('video');
-      video.muted = true;
-      video.src = URL.createObjectURL(new Blob([bin], { type: 'video/webm' }));
-      await new Promise((r, j) => {
-        video.onloadeddata = r;
-        video.onerror = () => j(new Error(`video error ${video.error?.code}`));
-      });
-      const duration = video.duration;
-      video.currentTime = 0.3;
-      await new Promise((r) => (video.onseeked = r));
-      return { duration, at: video.currentTime, w: video.videoWidth, h: video.videoHeight };
-    }, bytes);
+    const probe = await playVideo(page, readFileSync(webm.path), 'video/webm', 0.3);
     expect(probe.duration).toBeCloseTo(STEPS / 8, 1);
     expect(probe.at).toBeCloseTo(0.3, 2);
     expect([probe.w, probe.h]).toEqual([3 * 256, 256]);

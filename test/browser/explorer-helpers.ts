@@ -1,7 +1,7 @@
 /**
  * Helpers for the explorer's browser tests: a Vite server that never reloads the page, reading
  * the overlay back, and the measurements the tests make on it (object colour masks from the
- * generated image, the lit region of Mask mode, IoU).
+ * generated image, the lit region of Mask mode, IoU), and playing an exported video.
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -138,6 +138,36 @@ export async function waitForGeneration(page: Page, timeout = 240_000): Promise<
     null,
     // Interval polling: requestAnimationFrame polling stalls while software WebGL is busy.
     { timeout, polling: 200 },
+  );
+}
+
+/**
+ * Plays an exported video in `page`: loads the bytes in a <video>, seeks to `seekTo` seconds, and
+ * returns its duration, where the seek landed and the frame size (the export tests' "it plays").
+ */
+export async function playVideo(
+  page: Page,
+  bytes: Uint8Array,
+  type: 'video/webm' | 'video/mp4',
+  seekTo: number,
+): Promise<{ duration: number; at: number; w: number; h: number }> {
+  const b64 = Buffer.from(bytes).toString('base64');
+  return page.evaluate(
+    async ({ b64, type, seekTo }) => {
+      const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const video = document.createElement('video');
+      video.muted = true;
+      video.src = URL.createObjectURL(new Blob([bin], { type }));
+      await new Promise((r, j) => {
+        video.onloadeddata = r;
+        video.onerror = () => j(new Error(`video error ${video.error?.code}`));
+      });
+      const duration = video.duration;
+      video.currentTime = seekTo;
+      await new Promise((r) => (video.onseeked = r));
+      return { duration, at: video.currentTime, w: video.videoWidth, h: video.videoHeight };
+    },
+    { b64, type, seekTo },
   );
 }
 

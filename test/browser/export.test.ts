@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeGif, decodePng, savePng } from '../unit/export/helpers.ts';
-import { STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
+import { playVideo, STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
 import type {} from './pages/video-export.ts';
 import { useBrowserSession } from './harness.ts';
 
@@ -104,21 +104,7 @@ describe('export panel in the app', () => {
     );
     const path = `${OUT}/${download.suggestedFilename()}`;
     await download.saveAs(path);
-    const bytes = readFileSync(path);
-    const probe = await page.evaluate(async (b64) => {
-      const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const video = document.createElement('video');
-      video.muted = true;
-      video.src = URL.createObjectURL(new Blob([bin], { type: 'video/mp4' }));
-      await new Promise((r, j) => {
-        video.onloadeddata = r;
-        video.onerror = () => j(new Error(`video error ${video.error?.code}`));
-      });
-      const duration = video.duration;
-      video.currentTime = 0.3;
-      await new Promise((r) => (video.onseeked = r));
-      return { duration, at: video.currentTime, w: video.videoWidth };
-    }, bytes.toString('base64'));
+    const probe = await playVideo(page, readFileSync(path), 'video/mp4', 0.3);
     // 4 steps at 8 frames/s.
     expect(probe.duration).toBeCloseTo(0.5, 1);
     expect(probe.at).toBeCloseTo(0.3, 2);

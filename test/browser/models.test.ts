@@ -54,6 +54,12 @@ describe('the Model picker', () => {
     expect(await picker().inputValue()).toBe(index.default);
     const options = await picker().locator('option').allTextContents();
     expect(options).toEqual(index.models.map((m) => m.title));
+    // A copied link names the model even when it is the default: reopened after the default
+    // changes, it must still run the model it was made with.
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+    expect(new URL(link).searchParams.get('model')).toBe(index.default);
+    await page.getByRole('button', { name: 'Close link' }).click();
   });
 
   for (const model of index.models) {
@@ -69,6 +75,15 @@ describe('the Model picker', () => {
       for (let i = 0; i < plain.rgba.length; i++)
         diff += Math.abs(plain.rgba[i]! - hovered.rgba[i]!);
       expect(diff / plain.rgba.length, 'hovering a word changes the overlay').toBeGreaterThan(1);
+      // The colour bar's end numbers stay on one line each ("5.4e-" over "3" read as two numbers).
+      const numberHeights = await page
+        .locator('.legend .num')
+        .evaluateAll((els) =>
+          els.map(
+            (e) => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).fontSize),
+          ),
+        );
+      for (const h of numberHeights) expect(h, 'legend number on one line').toBeLessThan(1.8);
       const slider = page.getByRole('slider', { name: 'Step' });
       await slider.focus();
       await page.keyboard.press('Home');

@@ -29,6 +29,19 @@ def test_student_starts_as_the_teachers_conditional_branch(smoke_run):
         assert torch.equal(a_t[k], a_s[k])
 
 
+def test_attention_loss_is_zero_only_for_the_teachers_maps(smoke_run):
+    teacher, _, _ = checkpoint.load_model(smoke_run)
+    g = torch.Generator().manual_seed(1)
+    x, t = torch.randn(2, 3, 32, 32, generator=g), torch.tensor([300.0, 800.0])
+    ids = torch.tensor([[1, 3, 18, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]] * 2)
+    with torch.no_grad():
+        ctx = teacher.text(ids)
+        _, a = teacher.unet(x, t, ctx)
+        _, b = teacher.unet(x.flip(-1), t, ctx)  # another image: other maps
+    assert distill.attention_loss(a, a).item() == 0.0
+    assert distill.attention_loss(b, a).item() > 1e-6
+
+
 def test_distill_resumes_and_exports_with_a_guidance_input(smoke_run, tmp_path):
     cfg = copy.deepcopy(distill.PRESETS["distill-smoke"])
     out = str(tmp_path / "student")
@@ -46,6 +59,7 @@ def test_distill_resumes_and_exports_with_a_guidance_input(smoke_run, tmp_path):
     man = export.export(out, pkg, str(tmp_path / "fx"), quiet=True)  # checks the graph against PyTorch
     assert man["guidance"]["distilled"] is True and man["guidance"]["input"] == "guidance"
     assert man["guidance"]["range"] == [cfg.guidance_min, cfg.guidance_max]
+    assert man["name"] == "scenes-fast" and man["training"]["distill"]["attn_weight"] == cfg.attn_weight
     un = onnx.load(os.path.join(pkg, "unet.onnx"))
     assert un.graph.input[-1].name == "guidance"
     assert json.load(open(os.path.join(str(tmp_path / "fx"), "golden.json")))["guidance"] == [4.0, 4.0]
