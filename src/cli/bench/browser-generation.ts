@@ -2,9 +2,15 @@
  * What users wait for, for `npm run bench`: the BUILT app (vite build, served by vite preview) in
  * headless Chromium on WASM, beside the same generation in Node in the same run.
  *   - click → final frame: a click on Generate (25 steps, capture on, the explorer drawing every
- *     step live) to the first animation frame after the generation resolved;
- *   - the same settings through the CLI's engine in this process (onnxruntime-web WASM, 2 threads),
- *     interleaved with the page runs, so browser/Node is a median of per-pair ratios;
+ *     step live) to the first animation frame after the generation resolved, on the model the app
+ *     opens by default (models/index.json) with the provider table's UNet file;
+ *   - with `--baseline REF`: the same click on the app built from that commit ("today's" app,
+ *     built-app.ts), its runs alternating with the current app's, so now/today is a median of
+ *     per-pair ratios measured under the same load;
+ *   - the same settings through the CLI's engine in this process (onnxruntime-web WASM, 2 threads):
+ *     the default model with the table's UNet ("now"), and "today's" Node figure, the `scenes`
+ *     package's fp32 UNet at batch 2 (classifier-free guidance, two passes per step), interleaved
+ *     with the page runs, so browser/Node and now/today are medians of per-pair ratios;
  *   - per step: UNet step in the worker (the record's `ms`), worker→page message latency (transfer
  *     plus waiting for a busy main thread), main-thread task per step message (handler, Svelte
  *     effects, drawing, until the next task may run), preview drawing (renderer.render calls);
@@ -12,16 +18,17 @@
  *     being ready; and the bytes of .wasm and .onnx files the page downloaded.
  * The page's numbers come from performance.now() inside the page (no DevTools round trips).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from '../chromium.ts';
 import type { GenerationSettings } from '../../core/record.ts';
-import { createNodeGenerator, DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
-import { clickToFinalFrame, INSTRUMENT, type PageRun } from './browser-page.ts';
+import { unetFileFor } from '../../model/load.ts';
+import { createNodeGenerator } from '../../model/node-model.ts';
+import { benchPage, coldLoads, loadApp, measured, type Measured } from './browser-apps.ts';
+import { clickToFinalFrame, type PageRun } from './browser-page.ts';
+import { serveBaseline, serveCurrent, type BuiltApp } from './built-app.ts';
 import { BENCH_PROMPT, BENCH_STEPS } from './generation.ts';
+import { defaultModelDir } from './model-dirs.ts';
 import { median, p95 } from './stats.ts';
 import type { BenchRow } from './types.ts';
 
@@ -30,23 +37,8 @@ const REPS = 5;
 const WARMUP = 1;
 const COLD_LOADS = 2;
 const CACHED_LOADS = 3;
-/** Opens the app without a prompt (nothing generates) and returns ms from navigation to model ready. */
-async function loadApp(page: Page, url: string): Promise<number> {
-  await page.goto(`${url}?ep=wasm`);
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const poll = (): void => {
-          const status = window.__wordlight?.explorer.generation.modelStatus;
-          if (status === 'ready') resolve(performance.now());
-          else if (status === 'failed') reject(new Error('model load failed'));
-          else setTimeout(poll, 5);
-        };
-        poll();
-      }),
-  );
-}
-
+/** "Today's" model in Node: the v1 package, fp32 UNet, batch-2 guidance, as before issue 14. */
+const TODAY_PACKAGE = 'scenes';
 function row(
   id: string,
   name: string,
@@ -67,137 +59,157 @@ function row(
   };
 }
 
-export async function benchBrowserGeneration(dir = DEFAULT_MODEL_DIR): Promise<BenchRow[]> {
-  const outDir = await mkdtemp(join(tmpdir(), 'wordlight-bench-dist-'));
-  let server: PreviewServer | null = null;
-  let browser: Browser | null = null;
-  const node = createNodeGenerator({ dir, ep: 'wasm', threads: 2 });
-  // Before issue 14: the fp32 UNet on WASM (and a batch-2 CFG model): the "today" baseline.
-  const nodeFp32 = createNodeGenerator({ dir, ep: 'wasm', threads: 2, unet: 'fp32' });
-  try {
-    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    server = await preview({
-      logLevel: 'error',
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: 0 },
-    });
-    const url = server.resolvedUrls?.local[0];
-    if (!url) throw new Error('vite preview did not report a local URL');
-    browser = await launchChromium();
+export interface BrowserBenchOptions {
+  /** A git ref: also time the app as built from that commit, alternating with this one. */
+  baseline?: string;
+}
 
-    const cold: number[] = [];
-    const downloads: Record<string, number> = {};
-    for (let i = 0; i < COLD_LOADS; i++) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      // tsx (esbuild keepNames) wraps named inner functions in __name(); evaluated in the page too.
-      await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-      const page = await context.newPage();
-      const bodies: Promise<void>[] = [];
-      if (i === 0) {
-        // The worker's fetches (ORT's .wasm, the .onnx files) are reported on the context.
-        context.on('response', (res) => {
-          const name = res.url().split('/').pop()?.split('?')[0] ?? '';
-          if (!/\.(wasm|onnx)$/.test(name)) return;
-          bodies.push(
-            res.body().then(
-              (b) => void (downloads[name] = b.length),
-              () => void (downloads[name] = Number(res.headers()['content-length'] ?? NaN)),
-            ),
-          );
-        });
-      }
-      cold.push(await loadApp(page, url));
-      await Promise.all(bodies);
-      await context.close();
-    }
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.addInitScript({ content: INSTRUMENT });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await loadApp(page, url);
-    const cached: number[] = [];
-    for (let i = 0; i < CACHED_LOADS; i++) cached.push(await loadApp(page, url));
-    await page.fill('[aria-label="Prompt"]', BENCH_PROMPT);
+const bytesOf = (d: Record<string, number>): number => Object.values(d).reduce((a, b) => a + b, 0);
+
+export async function benchBrowserGeneration(opts: BrowserBenchOptions = {}): Promise<BenchRow[]> {
+  const nowDir = await defaultModelDir();
+  const todayDir = join(nowDir, '..', TODAY_PACKAGE);
+  let browser: Browser | null = null;
+  const apps: BuiltApp[] = [];
+  // "Now": what a user gets by default; "today": the v1 package's fp32 UNet, batch 2.
+  const node = createNodeGenerator({ dir: nowDir, ep: 'wasm', threads: 2 });
+  const nodeToday = createNodeGenerator({ dir: todayDir, ep: 'wasm', threads: 2, unet: 'fp32' });
+  try {
+    apps.push(await serveCurrent());
+    if (opts.baseline) apps.push(await serveBaseline(opts.baseline));
+    const [current, baseline] = apps.map(measured) as [Measured, Measured | undefined];
+    browser = await launchChromium();
+    await coldLoads(browser, current, COLD_LOADS);
+    if (baseline) await coldLoads(browser, baseline, 1);
 
     const info = await node.load();
-    await nodeFp32.load();
+    const todayInfo = await nodeToday.load();
     const { guidance, seed } = info.manifest.defaults;
     const settings: GenerationSettings = { prompt: BENCH_PROMPT, seed, steps: STEPS, guidance };
-    await page.evaluate((s) => {
-      const st = window.__wordlight!.explorer.settings;
-      st.seed = s.seed;
-      st.guidance = s.guidance;
-    }, settings);
+    const errors: string[] = [];
+    current.page = await benchPage(browser, current, settings, errors);
+    const cached: number[] = [];
+    for (let i = 0; i < CACHED_LOADS; i++)
+      cached.push(await loadApp(current.page, current.app.url));
+    if (baseline) baseline.page = await benchPage(browser, baseline, settings, errors);
 
-    const runs: PageRun[] = [];
     const nodeMs: number[] = [];
-    const nodeFp32Ms: number[] = [];
+    const todayMs: number[] = [];
     const ratios: number[] = [];
     const speedups: number[] = [];
+    const vsBaseline: number[] = [];
     for (let i = 0; i < WARMUP + REPS; i++) {
-      const run = await page.evaluate(clickToFinalFrame, STEPS);
+      // The two apps take turns going first, so neither always runs right after Node's work.
+      const order = baseline && i % 2 === 1 ? [baseline, current] : [current, baseline];
+      const pageRuns = new Map<Measured, PageRun>();
+      for (const m of order)
+        if (m?.page) pageRuns.set(m, await m.page.evaluate(clickToFinalFrame, STEPS));
       const t0 = performance.now();
       await node.generate(settings);
       const n = performance.now() - t0;
       const t1 = performance.now();
-      await nodeFp32.generate(settings);
+      await nodeToday.generate(settings);
       const f = performance.now() - t1;
       if (i < WARMUP) continue;
-      runs.push(run);
+      for (const [m, run] of pageRuns) m.runs.push(run);
+      const run = pageRuns.get(current)!;
       nodeMs.push(n);
-      nodeFp32Ms.push(f);
+      todayMs.push(f);
       ratios.push(run.totalMs / n);
       speedups.push(n / f);
+      if (baseline) vsBaseline.push(run.totalMs / pageRuns.get(baseline)!.totalMs);
     }
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
-    const browserMs = runs.map((r) => r.totalMs);
+    const runs = current.runs;
     const pooled = (f: (r: PageRun) => number[]): number[] => runs.flatMap(f);
-    const bytes = Object.values(downloads).reduce((a, b) => a + b, 0);
-    const common = { steps: STEPS, ep: 'wasm', threads: 2, model: info.manifest.name };
+    const common = {
+      steps: STEPS,
+      ep: 'wasm',
+      threads: 2,
+      model: info.manifest.name,
+      unet: unetFileFor(info.manifest, info.ep),
+      batch: info.manifest.guidance ? 1 : 2,
+    };
+    const ratioRow = (id: string, name: string, xs: number[], target: number, of: string) => ({
+      ...row(id, name, xs, {}, 'ratio'),
+      target,
+      ratio: median(xs),
+      ratioOf: of,
+      targetOn: 'ratio' as const,
+    });
+    const bytesRow = (id: string, name: string, d: Record<string, number>): BenchRow => ({
+      ...row(id, name, [bytesOf(d)], d, 'bytes'),
+      p95: null,
+      samples: 0,
+    });
+    const baselineRows: BenchRow[] = baseline
+      ? [
+          row(
+            'browser/generation/baseline-click-to-final',
+            `click → final frame, today's app (${baseline.app.label}), alternating`,
+            baseline.runs.map((r) => r.totalMs),
+            // Its own model and UNet file, as that commit's app loads them.
+            { steps: STEPS, ep: 'wasm', commit: baseline.app.label, ref: opts.baseline ?? '' },
+          ),
+          ratioRow(
+            'browser/generation/vs-baseline',
+            "browser: now / today's app, per alternating pair",
+            vsBaseline,
+            0.5,
+            `app at ${baseline.app.label}`,
+          ),
+          row('browser/load/baseline-cold', "today's app: model load, cold", baseline.cold),
+          bytesRow(
+            'browser/download/baseline-wasm+model',
+            "today's app: bytes downloaded, .wasm + .onnx",
+            baseline.downloads,
+          ),
+        ]
+      : [];
     return [
       row(
         'browser/generation/click-to-final',
         `click → final frame, ${STEPS} steps + capture, built app, WASM`,
-        browserMs,
+        runs.map((r) => r.totalMs),
         common,
       ),
+      ...baselineRows.slice(0, 2),
       row(
         'browser/generation/node-same-run',
         `same generation in Node (engine, WASM 2t), interleaved`,
         nodeMs,
         common,
       ),
-      row('browser/generation/node-fp32', 'same, fp32 UNet (before int8): Node', nodeFp32Ms, {
-        ...common,
-        unet: info.manifest.unet,
-      }),
-      {
-        ...row(
-          'browser/generation/node-vs-fp32',
-          'Node: now / fp32 UNet, per run',
-          speedups,
-          {},
-          'ratio',
-        ),
-        target: 0.5,
-        ratio: median(speedups),
-        ratioOf: 'fp32 UNet',
-        targetOn: 'ratio',
-      },
-      {
-        ...row(
-          'browser/generation/ratio',
-          'browser / Node, per interleaved pair',
-          ratios,
-          {},
-          'ratio',
-        ),
-        target: 1.3,
-        ratio: median(ratios),
-        ratioOf: 'Node',
-        targetOn: 'ratio',
-      },
+      row(
+        'browser/generation/node-fp32',
+        `today's in Node: ${TODAY_PACKAGE}, fp32 UNet, batch 2 (two passes)`,
+        todayMs,
+        { ...common, model: todayInfo.manifest.name, unet: todayInfo.manifest.unet, batch: 2 },
+      ),
+      ratioRow(
+        'browser/generation/node-vs-fp32',
+        "Node: now / today's, per run",
+        speedups,
+        0.5,
+        "today's",
+      ),
+      ratioRow(
+        'browser/generation/ratio',
+        'browser / Node, per interleaved pair',
+        ratios,
+        1.3,
+        'Node',
+      ),
+      row(
+        'browser/generation/click-to-first-step',
+        'click → first step message (encode, step 1, worker start)',
+        runs.map((r) => r.firstStepMs),
+      ),
+      row(
+        'browser/generation/last-step-to-final',
+        'last step message → final frame (record, maps, drawing)',
+        runs.map((r) => r.tailMs),
+      ),
       row(
         'browser/step/worker-unet',
         'per step: UNet step in the worker (record ms)',
@@ -217,36 +229,40 @@ export async function benchBrowserGeneration(dir = DEFAULT_MODEL_DIR): Promise<B
         'browser/step/preview-draw',
         'per step: renderer draws during the run',
         runs.map((r) => r.drawMs / STEPS),
-        {
-          drawsPerRun: median(runs.map((r) => r.draws)),
-        },
+        { drawsPerRun: median(runs.map((r) => r.draws)) },
       ),
-      row('browser/load/cold', 'model load, cold (fresh context), navigation → ready', cold),
+      row(
+        'browser/load/cold',
+        'model load, cold (fresh context), navigation → ready',
+        current.cold,
+      ),
       row('browser/load/cached', 'model load, cached (reload), navigation → ready', cached),
-      {
-        ...row(
-          'browser/download/wasm+model',
-          'bytes downloaded: .wasm + .onnx files',
-          [bytes],
-          downloads,
-          'bytes',
-        ),
-        p95: null,
-        samples: 0,
-      },
+      bytesRow(
+        'browser/download/wasm+model',
+        'bytes downloaded: .wasm + .onnx files',
+        current.downloads,
+      ),
+      bytesRow(
+        'browser/download/sw-precache',
+        'bytes the service worker precaches for offline (.wasm + .onnx)',
+        current.precached,
+      ),
+      ...baselineRows.slice(2),
     ];
   } finally {
     await node.dispose();
-    await nodeFp32.dispose();
+    await nodeToday.dispose();
     await browser?.close();
-    await server?.close();
-    await rm(outDir, { recursive: true, force: true });
+    for (const app of apps) await app.close();
   }
 }
 
 // `npx tsx src/cli/bench/browser-generation.ts` runs this bench alone.
+// `… --baseline REF` also times the app built from that commit.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  benchBrowserGeneration().then(
+  const at = process.argv.indexOf('--baseline');
+  const baseline = at > 0 ? process.argv[at + 1] : undefined;
+  benchBrowserGeneration(baseline ? { baseline } : {}).then(
     (rows) => {
       for (const r of rows)
         console.log(

@@ -15,7 +15,7 @@ globalThis.Worker = class extends NativeWorker {
       const d = ev.data;
       if (!d || d.type !== 'step') return;
       const recvAt = performance.now();
-      const rec = { recvAt, latency: typeof d.sentAt === 'number' ? performance.timeOrigin + recvAt - d.sentAt : NaN,
+      const rec = { id: d.id, recvAt, latency: typeof d.sentAt === 'number' ? performance.timeOrigin + recvAt - d.sentAt : NaN,
                     workerMs: d.step.ms, freeAt: NaN };
       globalThis.__benchSteps.push(rec);
       const ch = new MessageChannel();
@@ -27,6 +27,10 @@ globalThis.Worker = class extends NativeWorker {
 
 export interface PageRun {
   totalMs: number;
+  /** Click → the first step message's arrival (text encoder, step 1, delivery). */
+  firstStepMs: number;
+  /** The last step message's arrival → the final frame (the run resolving, maps, drawing). */
+  tailMs: number;
   workerMs: number[];
   latencyMs: number[];
   mainMs: number[];
@@ -37,7 +41,13 @@ export interface PageRun {
 /** In the page: click Generate, resolve at the first animation frame after the run finished. */
 export async function clickToFinalFrame(steps: number): Promise<PageRun> {
   type Bench = {
-    __benchSteps: { latency: number; workerMs: number; recvAt: number; freeAt: number }[];
+    __benchSteps: {
+      id: number;
+      latency: number;
+      workerMs: number;
+      recvAt: number;
+      freeAt: number;
+    }[];
   };
   const g = globalThis as unknown as Bench;
   const ex = window.__wordlight!.explorer;
@@ -55,6 +65,9 @@ export async function clickToFinalFrame(steps: number): Promise<PageRun> {
     drawMs += performance.now() - t;
     draws++;
   };
+  // A generation still running (the first visit's example) would be cancelled by the click, and
+  // its last step messages could land among this run's: wait for it to end.
+  while (ex.generation.running) await new Promise((res) => setTimeout(res, 20));
   g.__benchSteps = [];
   const button = [...document.querySelectorAll('button')].find(
     (b) => b.textContent?.trim() === 'Generate',
@@ -66,15 +79,20 @@ export async function clickToFinalFrame(steps: number): Promise<PageRun> {
   if (!pending) throw new Error('the click did not start a generation');
   await pending;
   await new Promise((res) => requestAnimationFrame(res));
-  const totalMs = performance.now() - t0;
+  const end = performance.now();
+  const totalMs = end - t0;
   ex.generate = generate;
   r.render = render;
   await new Promise((res) => setTimeout(res, 50));
-  const s = g.__benchSteps;
+  // Only this run's messages (the worker's request id of the last one).
+  const runId = g.__benchSteps[g.__benchSteps.length - 1]?.id;
+  const s = g.__benchSteps.filter((x) => x.id === runId);
   if (!ex.record?.complete || ex.record.steps.length !== steps || s.length !== steps)
     throw new Error(`generation incomplete (${s.length}/${steps} steps)`);
   return {
     totalMs,
+    firstStepMs: (s[0]?.recvAt ?? NaN) - t0,
+    tailMs: end - (s[s.length - 1]?.recvAt ?? NaN),
     workerMs: s.map((x) => x.workerMs),
     latencyMs: s.map((x) => x.latency),
     mainMs: s.map((x) => x.freeAt - x.recvAt),

@@ -8,11 +8,17 @@
  */
 import type { BenchRow } from './types.ts';
 
+/** Options of `npm run bench` that some hooks take. */
+export interface HookOptions {
+  /** `--baseline REF`: the browser generation bench also times the app built from REF. */
+  baseline?: string;
+}
+
 interface Hook {
   id: string;
   /** Ids of the rows it writes (what `--only` matches besides the hook's id). */
   rows: readonly string[];
-  run(): Promise<BenchRow[]>;
+  run(opts: HookOptions): Promise<BenchRow[]>;
 }
 
 export const HOOKS: readonly Hook[] = [
@@ -33,8 +39,23 @@ export const HOOKS: readonly Hook[] = [
   },
   {
     id: 'browser-generation',
-    rows: ['browser/generation/click-to-final', 'browser/generation/node-same-run'],
-    run: async () => (await import('./browser-generation.ts')).benchBrowserGeneration(),
+    rows: [
+      'browser/generation/click-to-final',
+      'browser/generation/click-to-first-step',
+      'browser/generation/last-step-to-final',
+      'browser/generation/node-same-run',
+      'browser/generation/baseline-click-to-final',
+      'browser/generation/vs-baseline',
+      'browser/step/worker-unet',
+      'browser/step/message-latency',
+      'browser/load/cold',
+      'browser/load/cached',
+      'browser/download/sw-precache',
+    ],
+    run: async (opts) =>
+      (await import('./browser-generation.ts')).benchBrowserGeneration(
+        opts.baseline ? { baseline: opts.baseline } : {},
+      ),
   },
 ];
 
@@ -63,9 +84,9 @@ export interface HookOutcome {
   seconds?: number;
 }
 
-export async function runHook(hook: Hook): Promise<HookOutcome> {
+export async function runHook(hook: Hook, opts: HookOptions = {}): Promise<HookOutcome> {
   try {
-    return { id: hook.id, status: 'ran', rows: await hook.run() };
+    return { id: hook.id, status: 'ran', rows: await hook.run(opts) };
   } catch (e) {
     return {
       id: hook.id,

@@ -9,7 +9,9 @@
  * Prints a table and writes bench/results.json (keys documented in bench/README.md).
  * Options: --model DIR (default public/models/scenes), --out FILE, --quick (few reps, a smoke run),
  * --only TEXT (only the hook rows whose id, or whose hook's id, contains TEXT, e.g. `--only chart`;
- * no model-session rows; results to bench/results-only.json unless --out is given).
+ * no model-session rows; results to bench/results-only.json unless --out is given),
+ * --baseline REF (the browser generation rows also time the app built from that git commit,
+ * alternating with this one: "today's" app beside the current one in one run; built-app.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -20,7 +22,7 @@ import { dirSource } from '../../model/fs-source.ts';
 import { loadManifest } from '../../model/manifest.ts';
 import { DEFAULT_MODEL_DIR } from '../../model/node-model.ts';
 import { runWasmChild } from './child.ts';
-import { HOOKS, onlyHooks, runHook, type HookOutcome } from './hooks.ts';
+import { HOOKS, onlyHooks, runHook, type HookOptions, type HookOutcome } from './hooks.ts';
 import { controlRows } from './control-rows.ts';
 import { listedModelDirs } from './model-dirs.ts';
 import { modelRows } from './models.ts';
@@ -61,16 +63,19 @@ const OPTIONS = {
   out: { type: 'string' },
   quick: { type: 'boolean', default: false },
   only: { type: 'string' },
+  baseline: { type: 'string' },
 } as const;
 
 export async function runBench(argv: string[]): Promise<number> {
   const values = parseOptions(
     argv,
     OPTIONS,
-    'npm run bench -- [--model DIR] [--out FILE] [--quick] [--only TEXT]',
+    'npm run bench -- [--model DIR] [--out FILE] [--quick] [--baseline REF] [--only TEXT]',
   );
   if (values.only !== undefined)
-    return runOnly(values.only, values.out ?? 'bench/results-only.json');
+    return runOnly(values.only, values.out ?? 'bench/results-only.json', {
+      ...(values.baseline ? { baseline: values.baseline } : {}),
+    });
   const out = values.out ?? 'bench/results.json';
   const dir = values.model;
   const plan = values.quick ? QUICK : FULL;
@@ -107,7 +112,7 @@ export async function runBench(argv: string[]): Promise<number> {
   for (const hook of HOOKS) {
     log(`hook ${hook.id}…`);
     const hookStart = performance.now();
-    const outcome = await runHook(hook);
+    const outcome = await runHook(hook, values.baseline ? { baseline: values.baseline } : {});
     outcome.seconds = (performance.now() - hookStart) / 1000;
     if (outcome.status !== 'ran')
       log(`  ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
@@ -185,7 +190,7 @@ export async function runBench(argv: string[]): Promise<number> {
 }
 
 /** `--only TEXT`: just the matching hook rows (see onlyHooks), e.g. the chart rows. */
-async function runOnly(text: string, out: string): Promise<number> {
+async function runOnly(text: string, out: string, opts: HookOptions): Promise<number> {
   const started = performance.now();
   const loadBefore = loadavg();
   const { hooks, keep } = onlyHooks(text);
@@ -198,7 +203,7 @@ async function runOnly(text: string, out: string): Promise<number> {
   const rows: BenchRow[] = [];
   for (const hook of hooks) {
     log(`hook ${hook.id}…`);
-    const outcome = await runHook(hook);
+    const outcome = await runHook(hook, opts);
     if (outcome.status !== 'ran') {
       log(`  ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
       return 1;
