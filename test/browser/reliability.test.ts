@@ -281,9 +281,10 @@ describe('faults', () => {
     const other = await launchBrowser(session.server.origin, { consoleErrors: false });
     try {
       let hang = true;
-      // Every UNet file of the package: WASM loads unet.int8.onnx (the provider table), WebGPU
-      // unet.onnx. (Matching only unet.onnx let the int8 file load, and no timeout could come.)
-      await other.context.route(/\/models\/scenes\/unet[^/]*\.onnx$/, async (route) => {
+      // Every UNet file of every package (the page opens index.json's default, which may change):
+      // WASM loads unet.int8.onnx (the provider table), WebGPU unet.onnx. (Matching only unet.onnx
+      // let the int8 file load, and matching only models/scenes/ missed scenes-fast: no timeout came.)
+      await other.context.route(/\/models\/[^/]+\/unet[^/]*\.onnx$/, async (route) => {
         if (hang) return; // never answered: the server "hangs"
         await route.continue();
       });
