@@ -13,13 +13,19 @@ import export
 import quantize
 
 
+def unet_inputs(seed):
+    """A batch of two noisy images (B, 3, 32, 32), their timesteps (B,) and one caption's ids (B, T)."""
+    g = torch.Generator().manual_seed(seed)
+    x, t = torch.randn(2, 3, 32, 32, generator=g), torch.tensor([300.0, 800.0])
+    ids = torch.tensor([[1, 3, 18, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]] * 2)
+    return x, t, ids
+
+
 def test_student_starts_as_the_teachers_conditional_branch(smoke_run):
     teacher, _, _ = checkpoint.load_model(smoke_run)
     student = distill.student_from_teacher(teacher).eval()
     assert student.cfg.guidance_embed and not teacher.cfg.guidance_embed
-    g = torch.Generator().manual_seed(0)
-    x, t = torch.randn(2, 3, 32, 32, generator=g), torch.tensor([300.0, 800.0])
-    ids = torch.tensor([[1, 3, 18, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]] * 2)
+    x, t, ids = unet_inputs(seed=0)
     with torch.no_grad():
         ctx = teacher.text(ids)
         v_t, a_t = teacher.unet(x, t, ctx)
@@ -31,9 +37,7 @@ def test_student_starts_as_the_teachers_conditional_branch(smoke_run):
 
 def test_attention_loss_is_zero_only_for_the_teachers_maps(smoke_run):
     teacher, _, _ = checkpoint.load_model(smoke_run)
-    g = torch.Generator().manual_seed(1)
-    x, t = torch.randn(2, 3, 32, 32, generator=g), torch.tensor([300.0, 800.0])
-    ids = torch.tensor([[1, 3, 18, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]] * 2)
+    x, t, ids = unet_inputs(seed=1)
     with torch.no_grad():
         ctx = teacher.text(ids)
         _, a = teacher.unet(x, t, ctx)
