@@ -78,7 +78,8 @@ export interface EpEnvironment {
   webgpu: WebGpuStatus;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
-  /** Thread count override (Node, bench); otherwise min(2, cores) when isolated, else 1. */
+  /** Thread count override (Node, bench); otherwise min(2, cores) when isolated (1 in a browser
+   * with ≤ 2 cores), else 1. */
   threads?: number;
 }
 
@@ -130,7 +131,15 @@ function wasmThreads(env: EpEnvironment): { threads: number; why: string } {
       why: '1 thread (page is not cross-origin isolated, no SharedArrayBuffer)',
     };
   }
-  const threads = Math.max(1, Math.min(2, env.hardwareConcurrency || 1));
+  const cores = env.hardwareConcurrency || 1;
+  if (env.runtime === 'browser' && cores <= 2) {
+    // The page needs a core of its own while it generates: its main thread and, without a GPU, the
+    // GPU process compositing each live frame on the CPU (at a higher priority than the worker).
+    // Two WASM threads then keep waiting for the one that was descheduled: on a 2-core machine one
+    // thread ran a 25-step generation in 0.71x the time of two (issue 14, bench/README.md).
+    return { threads: 1, why: `1 thread (${cores} core(s): one is left to the page)` };
+  }
+  const threads = Math.max(1, Math.min(2, cores));
   return { threads, why: `${threads} thread(s)` };
 }
 

@@ -23,8 +23,10 @@ describe('WorkerGenerator in Chromium', () => {
     );
   }, 300_000);
 
-  it('loads in the worker on the requested provider', () => {
-    expect(r.ep).toMatchObject({ name: 'wasm', threads: 2 });
+  it('loads in the worker on the requested provider', async () => {
+    // Two threads, or one where the machine has two cores or fewer (one is left to the page).
+    const cores = await session.browser.page.evaluate(() => navigator.hardwareConcurrency);
+    expect(r.ep).toMatchObject({ name: 'wasm', threads: cores <= 2 ? 1 : 2 });
   });
 
   it('streams begin and one step event per step, with transferred attention', async () => {

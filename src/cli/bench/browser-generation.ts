@@ -215,7 +215,8 @@ export async function benchBrowserGeneration(opts: BrowserBenchOptions = {}): Pr
         'browser/generation/click-to-final',
         `click → final frame, ${STEPS} steps + capture, built app, WASM`,
         runs.map((r) => r.totalMs),
-        common,
+        // The page's own thread count (execution-providers.ts: 1 on a 2-core machine).
+        { ...common, threads: runs[0]?.threads ?? NaN },
       ),
       ...baselineRows.slice(0, 2),
       row(

@@ -36,6 +36,8 @@ export interface PageRun {
   mainMs: number[];
   drawMs: number;
   draws: number;
+  /** WASM threads the page's engine ran with (the record's provider). */
+  threads: number;
 }
 
 /** In the page: click Generate, resolve at the first animation frame after the run finished. */
@@ -98,5 +100,6 @@ export async function clickToFinalFrame(steps: number): Promise<PageRun> {
     mainMs: s.map((x) => x.freeAt - x.recvAt),
     drawMs,
     draws,
+    threads: ex.record.ep.threads ?? 1,
   };
 }

@@ -28,7 +28,9 @@ async function withOrtLog<T>(fn: () => Promise<T>): Promise<{ value: T; log: str
 }
 
 async function step(request: 'wasm' | 'webgpu', settings: GenerationSettings) {
-  const choice = await chooseExecutionProvider(request);
+  // Two WASM threads asked for explicitly: the app leaves one of two cores to the page (1 thread on
+  // this 2-core machine), and this test is also where multi-threaded WASM under COOP/COEP is checked.
+  const choice = await chooseExecutionProvider(request, request === 'wasm' ? 2 : undefined);
   const ort = await importWebOrt(choice);
   // The fp32 UNet on both: this compares providers on one graph (the int8 WASM file is checked
   // against fp32 in test/unit/model/int8.test.ts). WebGPU: ORT's verbose log, for its graph

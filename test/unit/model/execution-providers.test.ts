@@ -70,10 +70,16 @@ describe('resolveExecutionProvider', () => {
     expect(c.reason).toContain('not cross-origin isolated');
   });
 
-  it('caps threads at min(2, cores)', () => {
+  it('caps threads at min(2, cores), and leaves one of two cores to the page', () => {
+    const threads = (cores: number, runtime: EpEnvironment['runtime'] = 'browser') =>
+      resolveExecutionProvider('wasm', { ...browser(realGpu), runtime, hardwareConcurrency: cores })
+        .threads;
+    expect([1, 2, 3, 4, 16].map((c) => threads(c))).toEqual([1, 1, 2, 2, 2]);
     expect(
-      resolveExecutionProvider('wasm', { ...browser(realGpu), hardwareConcurrency: 1 }).threads,
-    ).toBe(1);
+      resolveExecutionProvider('wasm', { ...browser(realGpu), hardwareConcurrency: 2 }).reason,
+    ).toContain('one is left to the page');
+    // Node has no page to leave a core to.
+    expect(threads(2, 'node')).toBe(2);
   });
 
   it('honours ?ep=webgpu even on a fallback adapter, and ?ep=wasm over a real GPU', () => {
