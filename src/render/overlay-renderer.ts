@@ -54,6 +54,9 @@ export class OverlayRenderer {
   /** Preview CSS per scale for the current view size (built once, not per frame). */
   readonly #stretch = new Map<number, { transform: string; clipPath: string }>();
   #refineTimer: ReturnType<typeof setTimeout> | null = null;
+  /** holdRefinement(true): refinements wait; `#refineHeld` remembers one is owed. */
+  #holdRefine = false;
+  #refineHeld = false;
   readonly #progressive: boolean;
   readonly #pixel = new Uint8Array(4);
   /** Scale of the viewport used by the last draw (1 = full resolution; < 1 = a preview). */
@@ -265,7 +268,22 @@ export class OverlayRenderer {
 
   #scheduleRefine(): void {
     if (this.#refineTimer !== null) clearTimeout(this.#refineTimer);
-    this.#refineTimer = setTimeout(this.#refine, REFINE_DELAY_MS);
+    this.#refineTimer = null;
+    if (this.#holdRefine) this.#refineHeld = true;
+    else this.#refineTimer = setTimeout(this.#refine, REFINE_DELAY_MS);
+  }
+
+  /**
+   * While a generation delivers live steps, no full-resolution refinement: the next step replaces
+   * the picture within ~100 ms anyway, and on a slow rasteriser a full frame (55–80 ms of
+   * SwiftShader, plus the main thread waiting on it) takes the CPU the two WASM threads need. A
+   * refinement owed when the hold ends is scheduled then.
+   */
+  holdRefinement(hold: boolean): void {
+    this.#holdRefine = hold;
+    if (hold || !this.#refineHeld) return;
+    this.#refineHeld = false;
+    this.#scheduleRefine();
   }
 
   readonly #refine = (): void => {

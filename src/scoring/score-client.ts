@@ -32,8 +32,17 @@ export function workerScoreClient(): ScoreClient {
     const w = worker;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      // Structured clone (a copy): the page keeps its record.
-      w.postMessage({ id, record, separator });
+      // Structured clone (a copy): the page keeps its record. Copying its ~5 MB of attention holds
+      // the main thread for tens of ms on a busy 2-core machine, and the request comes the moment
+      // a run completes: posted there, that copy delayed the frame showing the finished image
+      // (the bench's click → final frame). Posted after that frame, the scores still follow it.
+      afterNextFrame(() => w.postMessage({ id, record, separator }));
     });
   };
+}
+
+/** Runs `fn` once the next frame has been produced (a task after its animation-frame callbacks). */
+function afterNextFrame(fn: () => void): void {
+  if (typeof requestAnimationFrame !== 'function') return void setTimeout(fn, 0);
+  requestAnimationFrame(() => setTimeout(fn, 0));
 }

@@ -11,6 +11,9 @@
  *     the default model with the table's UNet ("now"), and "today's" Node figure, the `scenes`
  *     package's fp32 UNet at batch 2 (classifier-free guidance, two passes per step), interleaved
  *     with the page runs, so browser/Node and now/today are medians of per-pair ratios;
+ *   - each app runs in its own browser; whatever is timed runs with the other browsers stopped
+ *     (pause.ts): an idle page still draws frames on the CPU here, which neither a CLI user nor a
+ *     user with one tab open has beside them;
  *   - per step: UNet step in the worker (the record's `ms`), worker→page message latency (transfer
  *     plus waiting for a busy main thread), main-thread task per step message (handler, Svelte
  *     effects, drawing, until the next task may run), preview drawing (renderer.render calls);
@@ -19,14 +22,18 @@
  * The page's numbers come from performance.now() inside the page (no DevTools round trips).
  */
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../chromium.ts';
 import type { GenerationSettings } from '../../core/record.ts';
 import { unetFileFor } from '../../model/load.ts';
 import { createNodeGenerator } from '../../model/node-model.ts';
 import { benchPage, coldLoads, loadApp, measured, type Measured } from './browser-apps.ts';
 import { clickToFinalFrame, type PageRun } from './browser-page.ts';
 import { serveBaseline, serveCurrent, type BuiltApp } from './built-app.ts';
+import {
+  launchPausable,
+  supported as canPause,
+  whilePaused,
+  type PausableBrowser,
+} from './pause.ts';
 import { BENCH_PROMPT, BENCH_STEPS } from './generation.ts';
 import { defaultModelDir } from './model-dirs.ts';
 import { median, p95 } from './stats.ts';
@@ -37,8 +44,8 @@ const REPS = 5;
 const WARMUP = 1;
 const COLD_LOADS = 2;
 const CACHED_LOADS = 3;
-/** Quiet time between the page runs and the Node runs of one round (see the loop). */
-const NODE_SETTLE_MS = 1500;
+/** Time a page is left running after its final frame, before anything else is timed (the loop). */
+const SETTLE_MS = 1500;
 
 /** "Today's" model in Node: the v1 package, fp32 UNet, batch-2 guidance, as before issue 14. */
 const TODAY_PACKAGE = 'scenes';
@@ -72,7 +79,7 @@ const bytesOf = (d: Record<string, number>): number => Object.values(d).reduce((
 export async function benchBrowserGeneration(opts: BrowserBenchOptions = {}): Promise<BenchRow[]> {
   const nowDir = await defaultModelDir();
   const todayDir = join(nowDir, '..', TODAY_PACKAGE);
-  let browser: Browser | null = null;
+  const browsers: PausableBrowser[] = [];
   const apps: BuiltApp[] = [];
   // "Now": what a user gets by default; "today": the v1 package's fp32 UNet, batch 2.
   const node = createNodeGenerator({ dir: nowDir, ep: 'wasm', threads: 2 });
@@ -81,20 +88,31 @@ export async function benchBrowserGeneration(opts: BrowserBenchOptions = {}): Pr
     apps.push(await serveCurrent());
     if (opts.baseline) apps.push(await serveBaseline(opts.baseline));
     const [current, baseline] = apps.map(measured) as [Measured, Measured | undefined];
-    browser = await launchChromium();
-    await coldLoads(browser, current, COLD_LOADS);
-    if (baseline) await coldLoads(browser, baseline, 1);
+    // One browser per app, so each app's work is timed with the other's browser stopped (pause.ts).
+    for (const m of [current, baseline]) if (m) browsers.push(await launchPausable());
+    const own = new Map<Measured, PausableBrowser>();
+    [current, baseline].forEach((m, i) => m && own.set(m, browsers[i]!));
+    const alone = <T>(m: Measured, fn: (b: PausableBrowser['browser']) => Promise<T>): Promise<T> =>
+      whilePaused(
+        browsers.filter((b) => b !== own.get(m)),
+        () => fn(own.get(m)!.browser),
+      );
+    await alone(current, (b) => coldLoads(b, current, COLD_LOADS));
+    if (baseline) await alone(baseline, (b) => coldLoads(b, baseline, 1));
 
     const info = await node.load();
     const todayInfo = await nodeToday.load();
     const { guidance, seed } = info.manifest.defaults;
     const settings: GenerationSettings = { prompt: BENCH_PROMPT, seed, steps: STEPS, guidance };
     const errors: string[] = [];
-    current.page = await benchPage(browser, current, settings, errors);
     const cached: number[] = [];
-    for (let i = 0; i < CACHED_LOADS; i++)
-      cached.push(await loadApp(current.page, current.app.url));
-    if (baseline) baseline.page = await benchPage(browser, baseline, settings, errors);
+    current.page = await alone(current, async (b) => {
+      const page = await benchPage(b, current, settings, errors);
+      for (let i = 0; i < CACHED_LOADS; i++) cached.push(await loadApp(page, current.app.url));
+      return page;
+    });
+    if (baseline)
+      baseline.page = await alone(baseline, (b) => benchPage(b, baseline, settings, errors));
 
     const nodeMs: number[] = [];
     const todayMs: number[] = [];
@@ -105,25 +123,35 @@ export async function benchBrowserGeneration(opts: BrowserBenchOptions = {}): Pr
       // The two apps take turns going first, so neither always runs right after Node's work.
       const order = baseline && i % 2 === 1 ? [baseline, current] : [current, baseline];
       const pageRuns = new Map<Measured, PageRun>();
-      for (const m of order)
-        if (m?.page) pageRuns.set(m, await m.page.evaluate(clickToFinalFrame, STEPS));
-      // After its final frame the page keeps working for a while (live word scores in a worker):
-      // let it settle so the Node runs do not share the two cores with it, and alternate which Node
-      // run goes first (the first one used to absorb that tail: now/today read 0.69 unsettled).
-      await new Promise((res) => setTimeout(res, NODE_SETTLE_MS));
+      for (const m of order) {
+        const page = m?.page;
+        if (!m || !page) continue;
+        // The other app's browser is stopped during this app's click and its tail.
+        const run = await alone(m, async () => {
+          const r = await page.evaluate(clickToFinalFrame, STEPS);
+          // After its final frame the page keeps working for a while (word scores in a worker,
+          // maps prefetched in idle slices, the full-resolution refinement): let it finish here,
+          // or it would resume inside the next measurement.
+          await new Promise((res) => setTimeout(res, SETTLE_MS));
+          return r;
+        });
+        pageRuns.set(m, run);
+      }
       const timed = async (g: typeof node): Promise<number> => {
         const t = performance.now();
         await g.generate(settings);
         return performance.now() - t;
       };
-      let n: number, f: number;
-      if (i % 2 === 0) {
-        n = await timed(node);
-        f = await timed(nodeToday);
-      } else {
-        f = await timed(nodeToday);
-        n = await timed(node);
-      }
+      // Node is timed with every browser stopped, as the CLI runs (and the core rows time it), and
+      // the two Node runs alternate which goes first.
+      const [n, f] = await whilePaused(browsers, async () => {
+        if (i % 2 === 0) {
+          const a = await timed(node);
+          return [a, await timed(nodeToday)];
+        }
+        const b = await timed(nodeToday);
+        return [await timed(node), b];
+      });
       if (i < WARMUP) continue;
       for (const [m, run] of pageRuns) m.runs.push(run);
       const run = pageRuns.get(current)!;
@@ -143,6 +171,8 @@ export async function benchBrowserGeneration(opts: BrowserBenchOptions = {}): Pr
       model: info.manifest.name,
       unet: unetFileFor(info.manifest, info.ep),
       batch: info.manifest.guidance ? 1 : 2,
+      // Whether the other browser / every browser was stopped while each side was timed.
+      othersPaused: canPause && browsers.every((b) => b.pid !== null),
     };
     const ratioRow = (id: string, name: string, xs: number[], target: number, of: string) => ({
       ...row(id, name, xs, {}, 'ratio'),
@@ -266,7 +296,7 @@ export async function benchBrowserGeneration(opts: BrowserBenchOptions = {}): Pr
   } finally {
     await node.dispose();
     await nodeToday.dispose();
-    await browser?.close();
+    for (const b of browsers) await b.browser.close();
     for (const app of apps) await app.close();
   }
 }
