@@ -46,14 +46,20 @@ def ema_update(ema_params, params, step, ema_decay):
 def run(p, cfg, out, step_fn, checkpoint, max_steps=None, quiet=False):
     """Runs step_fn from p.step to cfg.steps (or max_steps more). step_fn(step, lr) does one optimizer
     step (optimizer_step + ema_update) and returns the loss tensor. cfg: steps, log_every, ckpt_every_s
-    and the schedule's lr, min_lr, warmup. checkpoint() saves everything, p included."""
+    and the schedule's lr, min_lr, warmup. checkpoint() saves everything, p included. step_fn may also
+    return (loss, {name: tensor}): the parts of the loss, logged beside it as their means."""
     log = open(os.path.join(out, "log.jsonl"), "a")
     t_last_ckpt = time.time()
-    t_log, log_losses, done_here = time.time(), [], 0
+    t_log, log_losses, log_parts, done_here = time.time(), [], {}, 0
     while p.step < cfg.steps and (max_steps is None or done_here < max_steps):
         t0 = time.time()
         lr = lr_at(p.step, cfg)
-        loss = step_fn(p.step, lr).item()
+        loss = step_fn(p.step, lr)
+        if isinstance(loss, tuple):
+            loss, parts = loss
+            for k, v in parts.items():
+                log_parts.setdefault(k, []).append(v.item())
+        loss = loss.item()
         p.step += 1
         done_here += 1
         p.elapsed += time.time() - t0
@@ -63,11 +69,12 @@ def run(p, cfg, out, step_fn, checkpoint, max_steps=None, quiet=False):
             now = time.time()
             rec = dict(step=p.step, loss=round(float(np.mean(log_losses)), 5), lr=lr,
                        s_per_step=round((now - t_log) / len(log_losses), 4), elapsed=round(p.elapsed, 1))
+            rec.update({k: round(float(np.mean(v)), 5) for k, v in log_parts.items()})
             log.write(json.dumps(rec) + "\n")
             log.flush()
             if not quiet:
                 print(json.dumps(rec), flush=True)
-            t_log, log_losses = now, []
+            t_log, log_losses, log_parts = now, [], {}
         if time.time() - t_last_ckpt > cfg.ckpt_every_s:
             checkpoint()
             t_last_ckpt = time.time()

@@ -88,11 +88,21 @@ def _manifest(model, cfg, ck, run):
             "parameters": {"textEncoder": count_params(model.text), "unet": count_params(model.unet)},
             "grammar": scenes.GRAMMAR,
             "heldOut": [list(h) for h in scenes.HELD_OUT],
-            "objective": f"rectified flow, velocity prediction, CFG dropout {cfg.cond_dropout}, EMA {cfg.ema_decay}",
+            "objective": objective(cfg),
             "textEncoderNote": "phrase-scoped self-attention: each word attends only within its 'and'-separated phrase",
             "eval": ev,
         },
     }
+
+
+def objective(cfg):
+    """The training objective of the run's last stage in words (earlier stages: training.fineTunedFrom)."""
+    text = f"rectified flow, velocity prediction, t {cfg.t_sampling}, CFG dropout {cfg.cond_dropout}, EMA {cfg.ema_decay}"
+    if cfg.ground_weight:
+        text += f", + {cfg.ground_weight} x grounding term on colour and shape words (training/grounding.py)"
+    if cfg.form_p:
+        text += ", scene forms " + ", ".join(f"{k} {v:g}" for k, v in cfg.form_p.items())
+    return text
 
 
 def distilled_manifest(man, ck):

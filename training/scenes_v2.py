@@ -193,10 +193,13 @@ def allowed(colour, shape, background, position=None, relation=None, first=False
     return True
 
 
-def sample_scene(rng, form=None, p_dark=0.35, p_light_word=0.3, p_same_colour=0.25, p_size_word=2 / 3):
-    """One random training scene (held-out combinations excluded)."""
+def sample_scene(rng, form=None, p_dark=0.35, p_light_word=0.3, p_same_colour=0.25, p_size_word=2 / 3,
+                 form_p=None):
+    """One random training scene (held-out combinations excluded); form_p: the share of each form
+    (default FORM_P)."""
     if form is None:
-        form = list(FORM_P)[rng.choice(len(FORM_P), p=list(FORM_P.values()))]
+        form_p = form_p or FORM_P
+        form = list(form_p)[rng.choice(len(form_p), p=list(form_p.values()))]
     background = "dark" if rng.random() < p_dark else "light"
     bg_word = background == "dark" or rng.random() < p_light_word
     relation = None

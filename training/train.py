@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenes  # noqa: E402
 import loop  # noqa: E402
 import worlds  # noqa: E402
+from grounding import grounding_loss, token_masks  # noqa: E402
 from checkpoint import (CorruptCheckpoint, checkpoint_path, find_checkpoint, lineage, load_checkpoint,  # noqa: E402
                         save_checkpoint)
 from config import PRESETS, config_from_dict  # noqa: E402
@@ -108,7 +109,8 @@ def init_for(cfg, model, ema, quiet=False):
 
 def _batch_for_step(args):
     cfg, i = args
-    return worlds.sample_batch(cfg.world, cfg.batch_size, np.random.default_rng((cfg.seed, i)), cfg.p_two)
+    return worlds.sample_batch(cfg.world, cfg.batch_size, np.random.default_rng((cfg.seed, i)), cfg.p_two,
+                               cfg.form_p)
 
 
 def train(cfg, out, max_steps=None, quiet=False, steps=None):
@@ -178,7 +180,7 @@ def train(cfg, out, max_steps=None, quiet=False, steps=None):
     ema_params, model_params = list(ema.parameters()), list(model.parameters())
 
     def step_fn(step, lr):  # rectified flow: x_t = (1 - t) x0 + t eps, the model predicts v = eps - x0
-        b = next_batch() if pool is not None else worlds.sample_batch(cfg.world, cfg.batch_size, rng, cfg.p_two)
+        b = next_batch() if pool is not None else worlds.sample_batch(cfg.world, cfg.batch_size, rng, cfg.p_two, cfg.form_p)
         x0 = torch.from_numpy(b.image)  # (B, 3, 32, 32)
         ids = torch.from_numpy(b.input_ids)  # (B, T)
         drop = torch.rand(cfg.batch_size) < cfg.cond_dropout
@@ -190,11 +192,17 @@ def train(cfg, out, max_steps=None, quiet=False, steps=None):
         eps = torch.randn_like(x0)
         xt = (1 - t[:, None, None, None]) * x0 + t[:, None, None, None] * eps  # (B, 3, 32, 32)
         xt, t, ids, target = xt.to(dev), t.to(dev), ids.to(dev), (eps - x0).to(dev)
-        v_pred, _ = model(xt, t * 1000, ids)
+        v_pred, attn = model(xt, t * 1000, ids)
         loss = F.mse_loss(v_pred, target)
+        parts = {}
+        if cfg.ground_weight > 0:  # object words onto their objects' pixels (grounding.py)
+            masks, grounded = token_masks(b, world.WORD_KINDS)  # (B, T, 32, 32), (B, T)
+            grounded &= ~drop[:, None]  # a dropped caption has no words to ground
+            parts = dict(flow=loss, ground=grounding_loss(attn, masks.to(dev), grounded.to(dev)))
+            loss = loss + cfg.ground_weight * parts["ground"]
         loop.optimizer_step(opt, model_params, loss, lr, cfg.grad_clip)
         loop.ema_update(ema_params, model_params, step, cfg.ema_decay)
-        return loss
+        return (loss, parts) if parts else loss
 
     loop.run(p, cfg, out, step_fn, checkpoint, max_steps, quiet)
     if pool is not None:
