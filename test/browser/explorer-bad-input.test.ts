@@ -3,6 +3,7 @@
  * words, garbage in the URL hash, a Cancel mid-generation (the previous result stays explorable),
  * the model failing to load (file, reason, Retry) and no WebGL2. Screenshots: test-results/explorer/.
  */
+import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, useBrowserSession } from './harness.ts';
@@ -15,6 +16,16 @@ beforeAll(async () => {
   page = session.browser.page;
   await page.setViewportSize({ width: 1280, height: 1000 });
 });
+
+/** maxTokens of the package the app opens by default (public/models/index.json). */
+async function defaultMaxTokens(): Promise<number> {
+  const read = async (f: string): Promise<unknown> => JSON.parse(await readFile(f, 'utf8'));
+  const index = (await read('public/models/index.json')) as { default: string };
+  const manifest = (await read(`public/models/${index.default}/manifest.json`)) as {
+    tokenizer: { maxTokens: number };
+  };
+  return manifest.tokenizer.maxTokens;
+}
 
 const prompt = () => page.getByRole('textbox', { name: 'Prompt', exact: true });
 const generate = () => page.getByRole('button', { name: 'Generate' });
@@ -56,12 +67,16 @@ describe('explorer bad input', () => {
   });
 
   it('names the words cut when the prompt is too long', async () => {
-    const words: string[] = Array.from({ length: 22 }, (_, i) => (i % 2 ? 'red' : 'blue'));
+    // The default model's own limit (v1: 20 tokens, v2: 28): <s> + maxTokens − 1 words fit, so with
+    // maxTokens + 3 words the last four are cut, named in order.
+    const maxTokens = await defaultMaxTokens();
+    const words: string[] = Array.from({ length: maxTokens + 2 }, (_, i) =>
+      i % 2 ? 'red' : 'blue',
+    );
     words.push('finalword');
     await prompt().fill(words.join(' '));
     const notice = page.getByText('Too many words');
     expect(await notice.isVisible()).toBe(true);
-    // maxTokens 20 keeps 19 words: words 20..23 are cut, named in order.
     expect(await notice.textContent()).toContain('“red”, “blue”, “red”, “finalword”');
     await page.screenshot({ path: `${SHOTS}/11-too-many-words.png` });
   });
