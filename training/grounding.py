@@ -39,11 +39,13 @@ def grounding_loss(attn, masks, grounded):
     if not bool(grounded.any()):
         return next(iter(attn.values())).sum() * 0.0
     B, T = grounded.shape
-    terms = []
+    terms, pooled = [], {}  # pooled: side -> masks at that resolution (layers of one level share them)
     for a in attn.values():
         a = a.mean(1)  # (B, hw, T)
         hw = int(round(a.shape[1] ** 0.5))
-        m = F.adaptive_avg_pool2d(masks, hw).reshape(B, T, hw * hw)  # (B, T, hw): object share of each cell
+        if hw not in pooled:  # (B, T, hw*hw): the object's share of each cell
+            pooled[hw] = F.adaptive_avg_pool2d(masks, hw).reshape(B, T, hw * hw)
+        m = pooled[hw]
         inside = torch.einsum("bpt,btp->bt", a, m)  # (B, T)
         total = a.sum(1) + 1e-8  # (B, T)
         frac = inside / total  # (B, T) share of the token's attention on its object

@@ -102,6 +102,8 @@ def objective(cfg):
         text += f", + {cfg.ground_weight} x grounding term on colour and shape words (training/grounding.py)"
     if cfg.form_p:
         text += ", scene forms " + ", ".join(f"{k} {v:g}" for k, v in cfg.form_p.items())
+    if cfg.repeat_colour_p:
+        text += f", {cfg.repeat_colour_p:g} of later objects repeating an earlier colour"
     return text
 
 

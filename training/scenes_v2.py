@@ -194,9 +194,12 @@ def allowed(colour, shape, background, position=None, relation=None, first=False
 
 
 def sample_scene(rng, form=None, p_dark=0.35, p_light_word=0.3, p_same_colour=0.25, p_size_word=2 / 3,
-                 form_p=None):
+                 form_p=None, repeat_colour_p=0.0):
     """One random training scene (held-out combinations excluded); form_p: the share of each form
-    (default FORM_P)."""
+    (default FORM_P). p_same_colour lets an object's colour be drawn again (a repeat then happens ~1 time
+    in len(COLOUR_NAMES)); repeat_colour_p makes every object after the first take an earlier object's
+    colour outright, so that same-colour pairs ("a red circle ... and a red star ...") are trained often
+    enough for each colour word to find its own object."""
     if form is None:
         form_p = form_p or FORM_P
         form = list(form_p)[rng.choice(len(form_p), p=list(form_p.values()))]
@@ -215,10 +218,14 @@ def sample_scene(rng, form=None, p_dark=0.35, p_light_word=0.3, p_same_colour=0.
     objs, used = [], set()
     for k, pos in enumerate(positions):
         same_ok = rng.random() < p_same_colour
-        for _ in range(100):
-            c = COLOUR_NAMES[rng.integers(len(COLOUR_NAMES))]
+        repeat = None  # (no draw at repeat_colour_p = 0: older presets keep their exact data stream)
+        if objs and repeat_colour_p > 0 and rng.random() < repeat_colour_p:
+            repeat = objs[rng.integers(len(objs))]["colour"]
+        for attempt in range(100):
+            # a repeated colour gets 20 tries to find an allowed shape before the draw falls back to any colour
+            c = repeat if repeat is not None and attempt < 20 else COLOUR_NAMES[rng.integers(len(COLOUR_NAMES))]
             s = SHAPES[rng.integers(len(SHAPES))]
-            if (c in used and not same_ok) or not allowed(c, s, background, pos, relation, first=k == 0):
+            if (c in used and not same_ok and c != repeat) or not allowed(c, s, background, pos, relation, first=k == 0):
                 continue
             break
         used.add(c)

@@ -107,10 +107,14 @@ def init_for(cfg, model, ema, quiet=False):
     return init_weights_grown(model, ema, cfg.init_from, src_vocab, scenes_v2.VOCAB, groups, quiet)
 
 
+def sample_batch(cfg, rng):
+    """One training batch of cfg's world and scene mix."""
+    return worlds.sample_batch(cfg.world, cfg.batch_size, rng, cfg.p_two, cfg.form_p, cfg.repeat_colour_p)
+
+
 def _batch_for_step(args):
     cfg, i = args
-    return worlds.sample_batch(cfg.world, cfg.batch_size, np.random.default_rng((cfg.seed, i)), cfg.p_two,
-                               cfg.form_p)
+    return sample_batch(cfg, np.random.default_rng((cfg.seed, i)))
 
 
 def train(cfg, out, max_steps=None, quiet=False, steps=None):
@@ -180,7 +184,7 @@ def train(cfg, out, max_steps=None, quiet=False, steps=None):
     ema_params, model_params = list(ema.parameters()), list(model.parameters())
 
     def step_fn(step, lr):  # rectified flow: x_t = (1 - t) x0 + t eps, the model predicts v = eps - x0
-        b = next_batch() if pool is not None else worlds.sample_batch(cfg.world, cfg.batch_size, rng, cfg.p_two, cfg.form_p)
+        b = next_batch() if pool is not None else sample_batch(cfg, rng)
         x0 = torch.from_numpy(b.image)  # (B, 3, 32, 32)
         ids = torch.from_numpy(b.input_ids)  # (B, T)
         drop = torch.rand(cfg.batch_size) < cfg.cond_dropout

@@ -21,10 +21,11 @@ def world_of(model):
     return world_named("v2" if model.cfg.phrase_rule == "v2" else "v1")
 
 
-def sample_batch(world, B, rng, p_two=0.8, form_p=None):
+def sample_batch(world, B, rng, p_two=0.8, form_p=None, repeat_colour_p=0.0):
     """B random training scenes of a world ("v1" or "v2") as a Batch; p_two: v1's share of two-object
-    scenes; form_p: v2's share of each scene form (None: scenes_v2.FORM_P)."""
+    scenes; form_p: v2's share of each scene form (None: scenes_v2.FORM_P); repeat_colour_p: v2's share of
+    objects that take an earlier object's colour (scenes_v2.sample_scene)."""
     if world == "v2":
         import render_v2
-        return render_v2.sample_batch(B, rng, form_p=form_p)
+        return render_v2.sample_batch(B, rng, form_p=form_p, repeat_colour_p=repeat_colour_p)
     return scenes.sample_batch(B, rng, p_two=p_two)

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { MODEL_INDEX_FILE, parseModelIndex } from '../../src/state/model-index.ts';
 import { launchBrowser, useBrowserSession } from './harness.ts';
 import { readOverlay, SHOTS, STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
 
@@ -18,9 +19,10 @@ beforeAll(async () => {
 });
 
 /** maxTokens of the package the app opens by default (public/models/index.json). */
+/** The token limit of the package the app opens by default, read the way the app reads the index. */
 async function defaultMaxTokens(): Promise<number> {
   const read = async (f: string): Promise<unknown> => JSON.parse(await readFile(f, 'utf8'));
-  const index = (await read('public/models/index.json')) as { default: string };
+  const index = parseModelIndex(await read(`public/${MODEL_INDEX_FILE}`));
   const manifest = (await read(`public/models/${index.default}/manifest.json`)) as {
     tokenizer: { maxTokens: number };
   };

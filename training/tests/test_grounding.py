@@ -3,6 +3,7 @@ import json
 import os
 
 import numpy as np
+import pytest
 import torch
 
 import config
@@ -78,3 +79,10 @@ def test_form_p_sets_the_share_of_scene_forms():
     assert abs(mix.count("relation") / 2000 - 0.5) < 0.04
     b = render_v2.sample_batch(8, rng, form_p={"triple": 1.0})
     assert all(s["form"] == "triple" for s in b.scenes)
+
+
+def test_v2_only_knobs_are_refused_on_v1_scenes():
+    for knob in (dict(ground_weight=0.03), dict(repeat_colour_p=0.2), dict(form_p={"single": 1.0})):
+        with pytest.raises(ValueError, match=next(iter(knob))):
+            config.TrainConfig(world="v1", **knob)
+    config.TrainConfig(world="v2", ground_weight=0.03, repeat_colour_p=0.2)

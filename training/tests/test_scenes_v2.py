@@ -178,3 +178,18 @@ def test_world_v2_render_fixture_is_current():
     import world_v2_fixture
     assert json.load(open(world_v2_fixture.OUT)) == json.loads(json.dumps(world_v2_fixture.fixture())), \
         "run python3 training/world_v2_fixture.py"
+
+
+def test_repeat_colour_p_trains_same_colour_pairs_within_the_training_rules():
+    def pairs(**kw):
+        rng = np.random.default_rng(0)
+        return [W.sample_scene(rng, form="pair", **kw) for _ in range(400)]
+
+    def same_colour_share(scenes):
+        return np.mean([len({o["colour"] for o in s["objects"]}) < len(s["objects"]) for s in scenes])
+
+    often = pairs(repeat_colour_p=0.5)
+    assert same_colour_share(pairs()) < 0.1 < 0.4 < same_colour_share(often)
+    for s in often:  # still nothing held out, every colour visible on its background
+        assert not eval_v2.held_out(s), s
+        assert all(W.COLOUR_BACKGROUND.get(o["colour"], s["background"]) == s["background"] for o in s["objects"])
