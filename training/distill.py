@@ -64,6 +64,8 @@ class DistillConfig:
     attn_weight: float = 10.0  # attention-matching weight: the old 200-step student had attention loss
     # 0.026 beside a velocity loss of 0.26 (one batch), so 10 makes the two terms comparable; 0 = velocity only
     ema_decay: float = 0.995
+    teacher_mix: bool = False  # v2: draw scenes with the teacher's own form mix and colour repeats (its
+    # TrainConfig.form_p, repeat_colour_p) instead of the world's default mix
     seed: int = 4242
     threads: int = 1
     device: str = "cpu"
@@ -77,6 +79,8 @@ PRESETS = {
                                    log_every=2),
     "distill-gpu": DistillConfig(preset="distill-gpu", device="cuda", steps=6000, batch_size=256, lr=3e-4,
                                  warmup=200, threads=4, ema_decay=0.999, ckpt_every_s=60.0, log_every=100),
+    # the student of a stage-5 teacher: its prompts drawn as the teacher's were (same-colour pairs, more pairs)
+    "distill-mix": DistillConfig(preset="distill-mix", teacher_mix=True),
 }
 
 
@@ -176,7 +180,8 @@ def distill(dcfg, teacher_run, out, max_steps=None, quiet=False, steps=None):
 
     def step_fn(step, lr):
         B = dcfg.batch_size
-        b = worlds.sample_batch(tcfg.world, B, rng, dcfg.p_two)
+        mix = dict(form_p=tcfg.form_p, repeat_colour_p=tcfg.repeat_colour_p) if dcfg.teacher_mix else {}
+        b = worlds.sample_batch(tcfg.world, B, rng, dcfg.p_two, **mix)
         x0 = torch.from_numpy(b.image)  # (B, 3, 32, 32)
         ids = torch.from_numpy(b.input_ids)  # (B, T)
         drop = torch.rand(B, generator=gen) < dcfg.uncond_frac
