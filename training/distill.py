@@ -73,6 +73,12 @@ class DistillConfig:
     log_every: int = 10
 
 
+def student_batch(tcfg, dcfg, B, rng):
+    """B scenes of the teacher's world to distil on: its default mix, or (teacher_mix) the teacher's own."""
+    mix = dict(form_p=tcfg.form_p, repeat_colour_p=tcfg.repeat_colour_p) if dcfg.teacher_mix else {}
+    return worlds.sample_batch(tcfg.world, B, rng, dcfg.p_two, **mix)
+
+
 PRESETS = {
     "distill": DistillConfig(),
     "distill-smoke": DistillConfig(preset="distill-smoke", steps=6, batch_size=4, warmup=2, ckpt_every_s=1e9,
@@ -180,8 +186,7 @@ def distill(dcfg, teacher_run, out, max_steps=None, quiet=False, steps=None):
 
     def step_fn(step, lr):
         B = dcfg.batch_size
-        mix = dict(form_p=tcfg.form_p, repeat_colour_p=tcfg.repeat_colour_p) if dcfg.teacher_mix else {}
-        b = worlds.sample_batch(tcfg.world, B, rng, dcfg.p_two, **mix)
+        b = student_batch(tcfg, dcfg, B, rng)
         x0 = torch.from_numpy(b.image)  # (B, 3, 32, 32)
         ids = torch.from_numpy(b.input_ids)  # (B, T)
         drop = torch.rand(B, generator=gen) < dcfg.uncond_frac

@@ -81,3 +81,14 @@ def test_int8_unet_quantizes_every_inner_conv(package):
     assert [i.name for i in q.graph.input] == [i.name for i in fp.graph.input]
     assert [o.name for o in q.graph.output] == [o.name for o in fp.graph.output]
     assert os.path.getsize(os.path.join(out, man["unetInt8"])) < 0.5 * os.path.getsize(os.path.join(out, man["unet"]))
+
+
+def test_distill_mix_draws_the_teachers_own_scene_mix():
+    import config
+    teacher = config.PRESETS["world-colours"]  # a v2 teacher trained with a quarter of colours repeated
+    share = {}
+    for name in ("distill", "distill-mix"):
+        b = distill.student_batch(teacher, distill.PRESETS[name], 200, np.random.default_rng(0))
+        multi = [[o["colour"] for o in s["objects"]] for s in b.scenes if len(s["objects"]) > 1]
+        share[name] = np.mean([len(set(c)) < len(c) for c in multi])
+    assert share["distill"] < 0.1 < 0.2 < share["distill-mix"], share  # same-colour scenes ~4% vs ~30%
