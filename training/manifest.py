@@ -126,6 +126,7 @@ def world_v2_manifest(man, cfg):
                           "8 shapes, 11 colours, up to three objects, relations and backgrounds.")
     man["tokenizer"]["vocab"] = w.VOCAB
     man["grammarSpec"] = w.GRAMMAR_SPEC
+    man["examples"] = w.EXAMPLES
     t = man["training"]
     t["grammar"] = w.GRAMMAR
     t["heldOut"] = [list(h) for h in w.HELD_OUT]

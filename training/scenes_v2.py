@@ -100,6 +100,17 @@ GRAMMAR = (
     "combinations never appear in training (heldOut)."
 )
 
+# the app's Examples menu for a v2 package (manifest: examples), one per thing v1 could not do; the first
+# (a v1 prompt, which opens a first visit) stays v1's first
+EXAMPLES = [
+    "a red circle on the left and a blue square on the right",
+    "a pink star above a cyan heart",
+    "a yellow diamond on the left, a green ring in the center and a purple cross on the right",
+    "a small white star at the top on a dark background",
+    "a brown triangle to the left of a brown circle",
+    "a big orange heart below a small blue diamond",
+]
+
 GRAMMAR_SPEC = {  # what the runtime checks a prompt against before generating (manifest: grammarSpec)
     "version": 2,
     "colours": COLOUR_NAMES,

@@ -118,4 +118,7 @@ export interface ModelManifest {
   training?: Record<string, unknown>;
   /** The prompt grammar the model was trained on; prompts outside it are flagged (grammar.ts). */
   grammarSpec?: GrammarSpec;
+  /** Prompts that show what this model can do (the Examples menu; the first opens a first visit);
+   * absent: the first package's examples (src/state/examples.ts). */
+  examples?: string[];
 }

@@ -261,7 +261,19 @@ export function validateManifest(json: unknown, file: string): ModelManifest {
       );
     manifest.grammarSpec = spec;
   }
+  if (root.examples !== undefined) manifest.examples = validateExamples(c, root.examples);
   return manifest;
+}
+
+/** `examples`: 1–12 prompts, each a non-empty string of at most 200 characters. */
+function validateExamples(c: Checker, v: unknown): string[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > 12)
+    c.fail('examples', missingOr(v, 'a list of 1 to 12 prompts'));
+  return v.map((e: unknown, i) => {
+    if (typeof e !== 'string' || e.trim() === '' || e.length > 200)
+      c.fail(`examples[${i}]`, missingOr(e, 'a prompt of 1 to 200 characters'));
+    return e;
+  });
 }
 
 /** The contract v2 `control` block: one inject input per attention output, nothing else. */

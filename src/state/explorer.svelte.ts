@@ -13,7 +13,7 @@ import type { ImageInput, MapInput, OverlayMode, OverlayParams } from '../core/o
 import { createContext } from './context.ts';
 import { ComparePairState } from './compare-pair.svelte.ts';
 import { EditState } from './edit.svelte.ts';
-import { EXAMPLE_PROMPTS } from './examples.ts';
+import { EXAMPLE_PROMPTS, examplesFor } from './examples.ts';
 import { GenerationState } from './generation.svelte.ts';
 import { MapCache, type HeadTile, type MapComputer, type MapSelection } from './maps.ts';
 import { PlaybackState } from './playback.svelte.ts';
@@ -306,6 +306,9 @@ export class Explorer {
     }
     const restoredStep = this.link.fromUrl.step !== undefined;
     if (!(await this.ensureModel())) return;
+    // A first visit opens on the loaded model's own first example, unless the user typed meanwhile.
+    if (this.link.fromUrl.prompt === undefined && this.settings.prompt === EXAMPLE_PROMPTS[0])
+      this.settings.prompt = examplesFor(this.generation.model?.manifest)[0];
     if (named) await this.generate(!restoredStep);
   }
 

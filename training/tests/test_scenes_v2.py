@@ -193,3 +193,11 @@ def test_repeat_colour_p_trains_same_colour_pairs_within_the_training_rules():
     for s in often:  # still nothing held out, every colour visible on its background
         assert not eval_v2.held_out(s), s
         assert all(W.COLOUR_BACKGROUND.get(o["colour"], s["background"]) == s["background"] for o in s["objects"])
+
+
+def test_examples_are_trained_prompts_of_every_new_kind():
+    scenes_of = [W.parse_caption(e) for e in W.EXAMPLES]
+    assert all(s is not None and not eval_v2.held_out(s) for s in scenes_of), W.EXAMPLES
+    assert W.EXAMPLES[0] == "a red circle on the left and a blue square on the right"  # a first visit, as on v1
+    forms = {len(s["objects"]) if s["relation"] is None else "relation" for s in scenes_of}
+    assert forms == {1, 2, 3, "relation"} and any(s["background"] == "dark" for s in scenes_of)

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GrammarSpec } from '../../../src/core/manifest-types.ts';
 import { checkGrammar, grammarSpecOf } from '../../../src/model/grammar.ts';
+import { examplesFor } from '../../../src/state/examples.ts';
 
 // Written by training/grammar_fixture.py from scenes.py / scenes_v2.py (a pytest keeps it current).
 const fixture = JSON.parse(readFileSync('test/fixtures/grammar.json', 'utf8')) as {
@@ -99,4 +100,23 @@ describe('grammarSpec in the manifest', () => {
       validateManifest({ ...validManifest(), grammarSpec: { colours: 1 } }, 'm.json'),
     ).toThrow(/grammarSpec/);
   });
+});
+
+describe('shipped packages', () => {
+  const index = JSON.parse(readFileSync('public/models/index.json', 'utf8')) as {
+    models: { name: string }[];
+  };
+  it.each(index.models.map((m) => m.name))(
+    '%s offers examples inside its own grammar (a v2 package its own)',
+    (name) => {
+      const manifest = JSON.parse(
+        readFileSync(`public/models/${name}/manifest.json`, 'utf8'),
+      ) as unknown;
+      const spec = grammarSpecOf(manifest) ?? v1;
+      const own = (manifest as { examples?: string[] }).examples;
+      if (spec.version === 2) expect(own?.length, 'examples').toBeGreaterThan(3);
+      for (const prompt of examplesFor(manifest as { examples?: string[] }))
+        expect(text(prompt, spec), prompt).toBe('');
+    },
+  );
 });

@@ -101,6 +101,23 @@ describe('validateManifest', () => {
     expect(e.message).toContain(text);
   });
 
+  it('reads the optional examples and names a bad one', () => {
+    const ex = ['a red circle', 'a blue square on the left'];
+    expect(validateManifest({ ...validManifest(), examples: ex }, 'm.json').examples).toEqual(ex);
+    expect(validateManifest(validManifest(), 'm.json').examples).toBeUndefined();
+    for (const [examples, field] of [
+      [[], 'examples'],
+      ['a red circle', 'examples'],
+      [Array.from({ length: 13 }, () => 'a red circle'), 'examples'],
+      [['a red circle', ' '], 'examples[1]'],
+      [['a red circle', 7], 'examples[1]'],
+      [['x'.repeat(201)], 'examples[0]'],
+    ] as const) {
+      const e = errorOf(() => validateManifest({ ...validManifest(), examples }, 'm.json'));
+      expect(e.field, JSON.stringify(examples).slice(0, 40)).toBe(field);
+    }
+  });
+
   it('names the attention entry and the mismatch', () => {
     const m = validManifest();
     m.attention[1]!.output = 'attn_up_0_0';
