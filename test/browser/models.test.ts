@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { useBrowserSession } from './harness.ts';
 import { readOverlay, STABLE_SERVER, waitForGeneration } from './explorer-helpers.ts';
 import { parseModelIndex, type ModelIndex } from '../../src/state/model-index.ts';
+import { examplesFor } from '../../src/state/examples.ts';
 
 const SHOTS = 'test-results/models';
 mkdirSync(SHOTS, { recursive: true });
@@ -119,6 +120,34 @@ describe('the Model picker', () => {
     await waitForGeneration(page);
     expect(await picker().inputValue()).toBe(other);
     await page.screenshot({ path: `${SHOTS}/switched.png` });
+  });
+
+  it('offers each model its own examples, and a v2 example generates on a v2 model', async () => {
+    for (const model of index.models) {
+      await page.goto(`${session.server.url}?ep=wasm&model=${model.name}${hashFor(PROMPT)}`, NAV);
+      await waitForGeneration(page);
+      const file = `public/models/${model.name === ALIAS ? shipped.default : model.name}/manifest.json`;
+      const want = examplesFor(JSON.parse(readFileSync(file, 'utf8')) as { examples?: string[] });
+      const menu = page.getByRole('combobox', { name: 'Examples' });
+      const offered = await menu.locator('option:not([disabled])').allTextContents();
+      expect(offered, model.name).toEqual([...want]);
+      const relation = want.find((p) => / above /.test(p));
+      if (!relation) continue;
+      await menu.selectOption(relation);
+      await page.waitForFunction(
+        (p) => {
+          const r = window.__wordlight?.explorer.record;
+          return r?.complete === true && r.settings.prompt === p;
+        },
+        relation,
+        { timeout: 240_000 },
+      );
+      expect(await page.getByRole('textbox', { name: 'Prompt', exact: true }).inputValue()).toBe(
+        relation,
+      );
+      await page.getByRole('button', { name: 'above', exact: true }).waitFor();
+      await page.screenshot({ path: `${SHOTS}/${model.name}-relation-example.png` });
+    }
   });
 
   it('flags a prompt outside the model grammar before generating', async () => {
