@@ -33,21 +33,43 @@ def token_masks(batch, word_kinds):
     return torch.from_numpy(masks.astype(np.float32)), torch.from_numpy(kinds)
 
 
+def _layers(attn, masks):
+    """Per cross-attention layer: its probabilities (B, hw, T), mean over heads, and the masks pooled to its
+    resolution (B, T, hw): the object's share of each cell (layers of one resolution share one pooling)."""
+    B, T = masks.shape[:2]
+    pooled = {}
+    for a in attn.values():
+        a = a.mean(1)  # (B, hw, T)
+        hw = int(round(a.shape[1] ** 0.5))
+        if hw not in pooled:
+            pooled[hw] = F.adaptive_avg_pool2d(masks, hw).reshape(B, T, hw * hw)
+        yield a, pooled[hw]
+
+
 def grounding_loss(attn, masks, grounded):
     """attn {layer: (B, nh, hw, T) post-softmax probs}; masks (B, T, 32, 32); grounded (B, T) bool ->
     scalar, the mean of (1 - inside / total)^2 over layers and grounded tokens (0 if none)."""
     if not bool(grounded.any()):
         return next(iter(attn.values())).sum() * 0.0
-    B, T = grounded.shape
-    terms, pooled = [], {}  # pooled: side -> masks at that resolution (layers of one level share them)
-    for a in attn.values():
-        a = a.mean(1)  # (B, hw, T)
-        hw = int(round(a.shape[1] ** 0.5))
-        if hw not in pooled:  # (B, T, hw*hw): the object's share of each cell
-            pooled[hw] = F.adaptive_avg_pool2d(masks, hw).reshape(B, T, hw * hw)
-        m = pooled[hw]
+    terms = []
+    for a, m in _layers(attn, masks):
         inside = torch.einsum("bpt,btp->bt", a, m)  # (B, T)
         total = a.sum(1) + 1e-8  # (B, T)
         frac = inside / total  # (B, T) share of the token's attention on its object
         terms.append(((1 - frac) ** 2)[grounded].mean())
+    return torch.stack(terms).mean()
+
+
+def pixel_loss(attn, masks, grounded):
+    """TokenCompose's pixel loss: binary cross-entropy between a grounded token's probability at every pixel
+    (mean over heads) and its object's mask, mean over layers, tokens and pixels. The token loss above is
+    met by a map that peaks inside the object; this one asks the word to cover all of it (and nothing
+    else), which is what a thresholded map's IoU measures."""
+    if not bool(grounded.any()):
+        return next(iter(attn.values())).sum() * 0.0
+    terms = []
+    for a, m in _layers(attn, masks):
+        p = a.transpose(1, 2).clamp(1e-6, 1 - 1e-6)  # (B, T, hw)
+        bce = F.binary_cross_entropy(p, m, reduction="none").mean(-1)  # (B, T)
+        terms.append(bce[grounded].mean())
     return torch.stack(terms).mean()

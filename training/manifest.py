@@ -100,6 +100,8 @@ def objective(cfg):
     text = f"rectified flow, velocity prediction, t {cfg.t_sampling}, CFG dropout {cfg.cond_dropout}, EMA {cfg.ema_decay}"
     if cfg.ground_weight:
         text += f", + {cfg.ground_weight} x grounding term on colour and shape words (training/grounding.py)"
+    if cfg.pixel_weight:
+        text += f", + {cfg.pixel_weight} x pixel term (grounding.pixel_loss)"
     if cfg.form_p:
         text += ", scene forms " + ", ".join(f"{k} {v:g}" for k, v in cfg.form_p.items())
     if cfg.repeat_colour_p:

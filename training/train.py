@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenes  # noqa: E402
 import loop  # noqa: E402
 import worlds  # noqa: E402
-from grounding import grounding_loss, token_masks  # noqa: E402
+from grounding import grounding_loss, pixel_loss, token_masks  # noqa: E402
 from checkpoint import (CorruptCheckpoint, checkpoint_path, find_checkpoint, lineage, load_checkpoint,  # noqa: E402
                         save_checkpoint)
 from config import PRESETS, config_from_dict  # noqa: E402
@@ -202,8 +202,12 @@ def train(cfg, out, max_steps=None, quiet=False, steps=None):
         if cfg.ground_weight > 0:  # object words onto their objects' pixels (grounding.py)
             masks, grounded = token_masks(b, world.WORD_KINDS)  # (B, T, 32, 32), (B, T)
             grounded &= ~drop[:, None]  # a dropped caption has no words to ground
-            parts = dict(flow=loss, ground=grounding_loss(attn, masks.to(dev), grounded.to(dev)))
+            masks, grounded = masks.to(dev), grounded.to(dev)
+            parts = dict(flow=loss, ground=grounding_loss(attn, masks, grounded))
             loss = loss + cfg.ground_weight * parts["ground"]
+            if cfg.pixel_weight > 0:  # cover the whole object (grounding.pixel_loss)
+                parts["pixel"] = pixel_loss(attn, masks, grounded)
+                loss = loss + cfg.pixel_weight * parts["pixel"]
         loop.optimizer_step(opt, model_params, loss, lr, cfg.grad_clip)
         loop.ema_update(ema_params, model_params, step, cfg.ema_decay)
         return (loss, parts) if parts else loss

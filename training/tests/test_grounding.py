@@ -10,7 +10,7 @@ import config
 import render_v2
 import scenes_v2 as W
 import train
-from grounding import grounding_loss, token_masks
+from grounding import grounding_loss, pixel_loss, token_masks
 
 
 def relation_batch(n=4, seed=0):
@@ -59,16 +59,33 @@ def test_grounding_loss_is_zero_on_the_object_and_one_off_it():
     assert grounding_loss({"l": probs_on(cells, T, t)}, masks, nothing).item() == 0.0
 
 
-def test_ground_weight_adds_the_term_and_logs_it(tmp_path):
+def test_pixel_loss_rewards_covering_the_object_not_a_peak_inside_it():
+    T, t = 6, 3
+    mask = np.zeros((32, 32), bool)
+    mask[8:16, 8:16] = True
+    masks = torch.zeros(1, T, 32, 32)
+    masks[0, t] = torch.from_numpy(mask.astype(np.float32))
+    grounded = torch.zeros(1, T, dtype=torch.bool)
+    grounded[0, t] = True
+    cells = mask[::2, ::2]
+    peak = np.zeros_like(cells)
+    peak[5:7, 5:7] = True  # 4 of the object's 16 cells
+    cover, inside = (pixel_loss({"l": probs_on(r, T, t)}, masks, grounded).item() for r in (cells, peak))
+    # the token loss cannot tell the two apart (all attention on the object either way); the pixel loss can
+    assert grounding_loss({"l": probs_on(peak, T, t)}, masks, grounded).item() < 1e-6
+    assert cover < 1e-4 < inside
+
+
+def test_ground_and_pixel_weights_add_their_terms_and_log_them(tmp_path):
     cfg = copy.deepcopy(config.PRESETS["world-smoke"])
-    cfg.steps, cfg.threads, cfg.log_every, cfg.ground_weight = 4, 1, 2, 0.03
+    cfg.steps, cfg.threads, cfg.log_every, cfg.ground_weight, cfg.pixel_weight = 4, 1, 2, 0.03, 0.05
     out = str(tmp_path / "g")
     assert train.train(cfg, out, quiet=True) == 4
     recs = [json.loads(line) for line in open(os.path.join(out, "log.jsonl"))]
     assert len(recs) == 2
-    for r in recs:  # the logged loss is the flow term plus the weighted grounding term
-        assert 0 < r["ground"] <= 1 and r["flow"] > 0
-        assert abs(r["loss"] - (r["flow"] + 0.03 * r["ground"])) < 2e-5
+    for r in recs:  # the logged loss is the flow term plus the weighted grounding and pixel terms
+        assert 0 < r["ground"] <= 1 and r["flow"] > 0 and r["pixel"] > 0
+        assert abs(r["loss"] - (r["flow"] + 0.03 * r["ground"] + 0.05 * r["pixel"])) < 2e-5
 
 
 def test_form_p_sets_the_share_of_scene_forms():
