@@ -98,7 +98,7 @@ PRESETS["world-relations"] = TrainConfig(
        "warmup": 50}, ground_weight=0.03, t_sampling="uniform",
     form_p={"single": 0.10, "pair": 0.25, "triple": 0.15, "relation": 0.50})
 # stage 5: stage 4 scored colour-word mIoU 0.730 on the v2 eval (target 0.75), held down by same-colour
-# pairs (0.494; other categories 0.75-0.80), which the default draw makes ~1 in 40 pair scenes; fine-tuned with
+# pairs (0.494; other categories 0.75-0.80), which the default draw makes ~4 % of multi-object scenes; fine-tuned with
 # a quarter of later objects repeating an earlier colour and more pair scenes. "-strong" doubles the grounding
 # weight (both ran side by side; training/README.md says which shipped and why)
 _COLOURS = dict(model=world_v2_model(relation_scope="objects"),
