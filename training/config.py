@@ -115,6 +115,11 @@ PRESETS["world-colours-strong"] = TrainConfig(preset="world-colours-strong", gro
 _COVER = dict(ground_weight=0.03, **{**_COLOURS, "steps": 300, "warmup": 20})
 PRESETS["world-cover"] = TrainConfig(preset="world-cover", pixel_weight=0.05, **_COVER)
 PRESETS["world-cover-strong"] = TrainConfig(preset="world-cover-strong", pixel_weight=0.15, **_COVER)
+# stage 6 candidate (session 5, not shipped): stage 5 with stage 4's relation-heavy mix, to win back relations
+PRESETS["world-cover-relations"] = TrainConfig(
+    preset="world-cover-relations", pixel_weight=0.05,
+    **{**_COVER, "init_from": "training/runs/world-cover",
+       "form_p": {"single": 0.10, "pair": 0.25, "triple": 0.15, "relation": 0.50}})
 PRESETS["world-colours-heavy"] = TrainConfig(preset="world-colours-heavy", ground_weight=0.15,
                                              **{**_COLOURS, "repeat_colour_p": 0.5})
 PRESETS["world-smoke"] = TrainConfig(preset="world-smoke", model=world_v2_model(), world="v2", steps=20, batch_size=8,

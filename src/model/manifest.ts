@@ -265,13 +265,15 @@ export function validateManifest(json: unknown, file: string): ModelManifest {
   return manifest;
 }
 
-/** `examples`: 1–12 prompts, each a non-empty string of at most 200 characters. */
+/** `examples`: 1–12 distinct prompts (the menu keys its options by text), each 1–200 characters. */
 function validateExamples(c: Checker, v: unknown): string[] {
   if (!Array.isArray(v) || v.length === 0 || v.length > 12)
     c.fail('examples', missingOr(v, 'a list of 1 to 12 prompts'));
   return v.map((e: unknown, i) => {
     if (typeof e !== 'string' || e.trim() === '' || e.length > 200)
       c.fail(`examples[${i}]`, missingOr(e, 'a prompt of 1 to 200 characters'));
+    const first = v.indexOf(e);
+    if (first < i) c.fail(`examples[${i}]`, `repeats examples[${first}]`);
     return e;
   });
 }

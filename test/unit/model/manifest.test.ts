@@ -112,6 +112,7 @@ describe('validateManifest', () => {
       [['a red circle', ' '], 'examples[1]'],
       [['a red circle', 7], 'examples[1]'],
       [['x'.repeat(201)], 'examples[0]'],
+      [['a red circle', 'a blue square', 'a red circle'], 'examples[2]'],
     ] as const) {
       const e = errorOf(() => validateManifest({ ...validManifest(), examples }, 'm.json'));
       expect(e.field, JSON.stringify(examples).slice(0, 40)).toBe(field);
