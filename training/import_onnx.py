@@ -12,7 +12,9 @@ anonymous initializers (Linear weights become transposed MatMul constants, Group
 (C, 1, 1) Mul/Add constants). To map those back we export the same architecture with random weights,
 find each anonymous initializer's source parameter by its values (a transpose or reshape keeps the
 multiset of values), and read the shipped package's initializer of the same name. The checkpoint is
-written only if the rebuilt model reproduces the package's golden fixture (--golden) within 1e-4.
+written only if the rebuilt model reproduces the package's golden fixture (--golden) within 1e-4; a
+package exported without fixtures (the world-v2 ones) is checked with `--golden ort` instead: the
+rebuilt model writes fixtures and onnxruntime-node runs the package on them (export.py's own check).
 """
 
 import argparse
@@ -123,15 +125,28 @@ def check_against_golden(model, golden_path):
     return diffs
 
 
+def check_against_ort(model, package):
+    """Max |onnxruntime-node(package) - rebuilt PyTorch| per tensor, on fixtures the rebuilt model writes."""
+    from export import verify_with_ort
+    from fixtures import write_fixtures
+    with tempfile.TemporaryDirectory() as tmp:
+        write_fixtures(model, tmp)
+        diffs = verify_with_ort(package, os.path.join(tmp, "golden.json"))
+    if diffs is None:
+        sys.exit("error: --golden ort needs node and node_modules/onnxruntime-node (run npm ci)")
+    return diffs
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--package", default="public/models/scenes")
     ap.add_argument("--golden", default="test/fixtures/golden.json",
-                    help="golden fixture written with the package; the rebuilt model must match it")
+                    help="golden fixture written with the package; the rebuilt model must match it "
+                         "('ort': the package has none; run it in onnxruntime-node against the rebuilt model)")
     ap.add_argument("--out", required=True, help="run directory to write ckpt.pt into")
     args = ap.parse_args()
     model, cfg, manifest = rebuild(args.package)
-    diffs = check_against_golden(model, args.golden)
+    diffs = check_against_ort(model, args.package) if args.golden == "ort" else check_against_golden(model, args.golden)
     worst = max(diffs.values())
     print(json.dumps({k: f"{v:.2e}" for k, v in diffs.items()}))
     if worst > 1e-4:

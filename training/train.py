@@ -206,7 +206,8 @@ def train(cfg, out, max_steps=None, quiet=False, steps=None):
             parts = dict(flow=loss, ground=grounding_loss(attn, masks, grounded))
             loss = loss + cfg.ground_weight * parts["ground"]
             if cfg.pixel_weight > 0:  # cover the whole object (grounding.pixel_loss)
-                parts["pixel"] = pixel_loss(attn, masks, grounded)
+                late = (t <= cfg.pixel_t_max)[:, None]  # (B, 1): samples the pixel term applies to
+                parts["pixel"] = pixel_loss(attn, masks, grounded & late)
                 loss = loss + cfg.pixel_weight * parts["pixel"]
         loop.optimizer_step(opt, model_params, loss, lr, cfg.grad_clip)
         loop.ema_update(ema_params, model_params, step, cfg.ema_decay)
@@ -230,6 +231,7 @@ def main():
     ap.add_argument("--device", default=None, help="override the preset's device (cpu, cuda)")
     ap.add_argument("--ckpt-every", type=float, default=None, help="override the checkpoint interval (seconds)")
     ap.add_argument("--init-from", default=None, help="override the run (or ckpt.pt) a fine-tune starts from")
+    ap.add_argument("--threads", type=int, default=None, help="override torch's intra-op threads (two runs side by side: 1)")
     args = ap.parse_args()
     cfg = copy.deepcopy(PRESETS[args.preset])
     if args.steps is not None:
@@ -240,6 +242,8 @@ def main():
         cfg.ckpt_every_s = args.ckpt_every
     if args.init_from is not None:
         cfg.init_from = args.init_from
+    if args.threads is not None:
+        cfg.threads = args.threads
     try:
         train(cfg, args.out, max_steps=args.max_steps, steps=args.steps)
     except (CorruptCheckpoint, FileNotFoundError) as e:

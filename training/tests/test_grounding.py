@@ -1,4 +1,5 @@
 import copy
+import dataclasses
 import json
 import os
 
@@ -86,6 +87,19 @@ def test_ground_and_pixel_weights_add_their_terms_and_log_them(tmp_path):
     for r in recs:  # the logged loss is the flow term plus the weighted grounding and pixel terms
         assert 0 < r["ground"] <= 1 and r["flow"] > 0 and r["pixel"] > 0
         assert abs(r["loss"] - (r["flow"] + 0.03 * r["ground"] + 0.05 * r["pixel"])) < 2e-5
+
+
+def test_pixel_t_max_keeps_the_pixel_term_off_noisier_samples(tmp_path):
+    cfg = copy.deepcopy(config.PRESETS["world-smoke"])
+    cfg.steps, cfg.threads, cfg.log_every, cfg.ground_weight, cfg.pixel_weight = 2, 1, 1, 0.03, 0.05
+    cfg.pixel_t_max = 1e-6  # no sample has t this small: the term is 0 while the token term still counts
+    out = str(tmp_path / "late")
+    train.train(cfg, out, quiet=True)
+    recs = [json.loads(line) for line in open(os.path.join(out, "log.jsonl"))]
+    assert recs and all(r["pixel"] == 0 and r["ground"] > 0 for r in recs)
+    for bad in (0.0, 1.5):
+        with pytest.raises(ValueError, match="pixel_t_max"):
+            dataclasses.replace(config.PRESETS["world-cover-late"], pixel_t_max=bad)
 
 
 def test_form_p_sets_the_share_of_scene_forms():

@@ -1,8 +1,11 @@
 import os
+import shutil
 
+import pytest
 import torch
 
 import checkpoint
+import export
 import import_onnx
 
 
@@ -17,3 +20,15 @@ def test_rebuilds_exact_weights_from_a_package(smoke_run, package):
     diffs = import_onnx.check_against_golden(model, os.path.join(fixtures, "golden.json"))
     assert set(diffs) == {"text_embeddings", "model_output", *[a["output"] for a in man["attention"]]}
     assert max(diffs.values()) == 0.0, diffs
+
+
+def test_a_package_without_fixtures_is_checked_in_onnxruntime(smoke_run, package):
+    """--golden ort: the rebuilt model writes fixtures and onnxruntime-node runs the package on them
+    (how a world-v2 package, exported with --no-fixtures, is imported for fine-tuning)."""
+    out, _, man = package
+    model, _, _ = import_onnx.rebuild(out)
+    if shutil.which("node") is None or not os.path.isdir(os.path.join(export.REPO, "node_modules", "onnxruntime-node")):
+        pytest.skip("node or onnxruntime-node not installed")
+    diffs = import_onnx.check_against_ort(model, out)
+    assert {"text_embeddings", "model_output", *[a["output"] for a in man["attention"]]} <= set(diffs)
+    assert max(diffs.values()) < 1e-4, diffs
