@@ -161,7 +161,10 @@ def main():
     save_checkpoint(dict(step=int(t.get("steps", 0)), model=sd, ema=sd, optimizer=None, numpy_rng=None,
                          torch_rng=torch.get_rng_state(), config=dataclasses.asdict(tcfg),
                          elapsed=float(t.get("wallTimeMinutes", 0)) * 60, losses=[],
-                         imported_from=os.path.abspath(args.package), package_training=t), args.out)
+                         imported_from=os.path.abspath(args.package), package_training=t,
+                         # a fine-tune maps word embeddings by word (train.init_weights_grown): without the
+                         # package's own vocabulary it would take v1's and scramble a v2 package's rows
+                         vocab=list(manifest["tokenizer"]["vocab"])), args.out)
     print(f"wrote {os.path.join(args.out, 'ckpt.pt')} (step {t.get('steps')}, max |delta| vs golden {worst:.2e})")
 
 

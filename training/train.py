@@ -74,6 +74,9 @@ def init_weights_grown(model, ema, source, src_vocab, dst_vocab, groups, quiet=F
     base = init_weights(model, ema, source, quiet)
     own = model.state_dict()
     tok_src, tok = src["text.tok.weight"], own["text.tok.weight"].clone()  # (V_src, D), (V, D)
+    if tok_src.shape[0] != len(src_vocab):  # rows would be copied to the wrong words
+        raise ValueError(f"{path}: {tok_src.shape[0]} word embeddings but a vocabulary of {len(src_vocab)} words "
+                         f"(a checkpoint without its 'vocab': re-import it with training/import_onnx.py)")
     g = torch.Generator().manual_seed(0)
     s_index = {w: i for i, w in enumerate(src_vocab)}
     for i, w in enumerate(dst_vocab):

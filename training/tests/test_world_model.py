@@ -3,6 +3,7 @@ import json
 import os
 
 import numpy as np
+import pytest
 import torch
 
 import checkpoint
@@ -56,6 +57,28 @@ def test_world_v2_fine_tune_grows_the_vocabulary(smoke_run, tmp_path):
     assert base["vocabularyGrown"]["to"] == len(W.WORDS)
     ck = checkpoint.load_checkpoint(os.path.join(out, "ckpt.pt"))
     assert ck["vocab"] == W.VOCAB and ck["base"]["vocabularyGrown"]
+
+
+def test_a_v2_fine_tune_from_a_v2_run_keeps_every_word_and_refuses_a_checkpoint_without_its_vocab(smoke_run, tmp_path):
+    cfg = copy.deepcopy(config.PRESETS["world-smoke"])
+    cfg.init_from, cfg.steps, cfg.threads = smoke_run, 1, 1
+    v2 = str(tmp_path / "v2")
+    train.train(cfg, v2, quiet=True)
+    # v2 -> v2 (how every stage after the first starts): each word keeps its own row
+    src = checkpoint.load_checkpoint(os.path.join(v2, "ckpt.pt"))
+    cfg.init_from = v2
+    model = TextToImage(cfg.model)
+    train.init_for(cfg, model, copy.deepcopy(model), quiet=True)
+    assert torch.equal(model.state_dict()["text.tok.weight"], src["ema"]["text.tok.weight"])
+    # a v2 checkpoint without 'vocab' (import_onnx.py wrote none before session 6) would be read as v1's
+    # 23 words and its rows scrambled: refused, naming the fix
+    del src["vocab"]
+    bare = str(tmp_path / "bare")
+    os.makedirs(bare)
+    checkpoint.save_checkpoint(src, bare)
+    cfg.init_from = bare
+    with pytest.raises(ValueError, match="import_onnx"):
+        train.init_for(cfg, model, copy.deepcopy(model), quiet=True)
 
 
 def test_world_v2_export_carries_its_grammar(smoke_run, tmp_path):
