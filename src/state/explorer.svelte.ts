@@ -88,6 +88,22 @@ export class Explorer {
   get step(): number {
     return this.#step;
   }
+  /** Steps of the record the side panels draw (generation.panelRecord). */
+  get panelStepCount(): number {
+    return this.generation.panelRecord?.steps.length ?? 0;
+  }
+
+  /** The step the side panels mark: as `step`, within the panels' record. */
+  #panelStep = $derived.by(() => {
+    const n = this.panelStepCount;
+    if (n === 0) return 0;
+    if (this.generation.running && this.selection.followLive) return n - 1;
+    return Math.min(this.selection.step, n - 1);
+  });
+  get panelStep(): number {
+    return this.#panelStep;
+  }
+
   /** A user scrub: stop following the live run unless they went to the newest step. */
   set step(v: number) {
     this.selection.step = v;
@@ -142,10 +158,18 @@ export class Explorer {
     return this.#scaled[position] ?? null;
   }
 
-  /** Peak and area above τ of every position's map as drawn (index = position). */
+  /** The maps as drawn at the panels' step (the chips' figures): #scaled, except mid-run. */
+  #panelScaled = $derived.by((): MapInput[] => {
+    const r = this.generation.panelRecord;
+    if (r === this.generation.record && this.#panelStep === this.#step) return this.#scaled;
+    const set = r ? this.maps.get(r, { ...this.mapSelection, step: this.#panelStep }) : null;
+    return set && r ? scaledMaps(set.maps, r.tokens, this.settings.scale) : [];
+  });
+
+  /** Peak and area above τ of every position's map as drawn, at the panels' step (index = position). */
   #stats = $derived.by((): WordStats[] => {
     const { tau, normalize } = this.settings;
-    return this.#scaled.map((m) => wordStats(m, tau, normalize));
+    return this.#panelScaled.map((m) => wordStats(m, tau, normalize));
   });
   statsOf(position: number): WordStats | null {
     return this.#stats[position] ?? null;
@@ -174,11 +198,11 @@ export class Explorer {
 
   /** Small multiples of the focused word (the hovered or pinned one; none without a word). */
   #tiles = $derived.by((): HeadTile[] => {
-    const r = this.generation.record;
+    const r = this.generation.panelRecord;
     const position = this.tilePosition;
-    if (!r || position === null) return [];
-    const { step, layer, cumulative } = this.mapSelection;
-    return this.maps.tiles(r, { step, layer, cumulative }, position);
+    if (!r || position === null || r.steps.length === 0) return [];
+    const { layer, cumulative } = this.mapSelection;
+    return this.maps.tiles(r, { step: this.#panelStep, layer, cumulative }, position);
   });
   get tiles(): HeadTile[] {
     return this.#tiles;
@@ -189,7 +213,7 @@ export class Explorer {
 
   /** Each content word's share of attention per step, for the chart (see step-series.ts). */
   #series = $derived.by((): StepSeries | null => {
-    const r = this.generation.record;
+    const r = this.generation.panelRecord;
     if (!r || r.steps.length === 0) return null;
     return stepSeries(r, this.maps, { layer: this.selection.layer, head: this.selection.head });
   });

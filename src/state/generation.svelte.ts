@@ -5,6 +5,12 @@
  * The record on screen is replaced step by step while a generation runs (live display). When a
  * run is cancelled or fails, the previous complete record comes back, so what was explorable
  * stays explorable.
+ *
+ * The side panels (chips' figures, scrubber, chart, head tiles) draw `panelRecord`: the same record,
+ * except that during a run it follows the live one at most every PANEL_REFRESH_MS. Without a GPU
+ * every repainted panel is rasterised and composited on the CPU the model's worker needs (npm run
+ * bench; bench/README.md), and a chart redrawn ten times in a 0.6 s run shows nothing a reader
+ * can follow; the viewer and the progress bar still follow every delivery.
  */
 import type { GenerationRecord, GenerationSettings } from '../core/record.ts';
 import { GenerationCancelledError, ModelLoadError } from '../core/errors.ts';
@@ -12,6 +18,9 @@ import type { Generator, LoadedModelInfo } from '../model/generator.ts';
 import { checkGrammar, type GrammarIssue } from '../model/grammar.ts';
 import { WordTokenizer } from '../model/tokenizer.ts';
 import type { TokenizedPrompt } from '../model/tokenizer-types.ts';
+
+/** How often the side panels follow a live run (see panelRecord). */
+export const PANEL_REFRESH_MS = 500;
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'failed';
 
@@ -56,6 +65,10 @@ export class GenerationState {
   #model = $state.raw<LoadedModelInfo | null>(null);
   #loadFailure = $state.raw<LoadFailure | null>(null);
   #record = $state.raw<GenerationRecord | null>(null);
+  #panelRecord = $state.raw<GenerationRecord | null>(null);
+  /** When panelRecord last took the live record, and the pending catch-up (see #show). */
+  #panelAt = -Infinity;
+  #panelTimer: ReturnType<typeof setTimeout> | null = null;
   #running = $state(false);
   #progress = $state.raw<Progress>({ done: 0, total: 0, msPerStep: 0 });
   #notice = $state.raw<RunNotice | null>(null);
@@ -84,6 +97,33 @@ export class GenerationState {
   get record(): GenerationRecord | null {
     return this.#record;
   }
+  /** The record the side panels draw: `record`, refreshed at most every PANEL_REFRESH_MS in a run. */
+  get panelRecord(): GenerationRecord | null {
+    return this.#panelRecord;
+  }
+
+  /**
+   * Puts `record` on screen. A live step reaches panelRecord at once when the last refresh is
+   * PANEL_REFRESH_MS old, else by a catch-up at that time (with the newest record then); anything
+   * else (a run's start, its end, a cancel) reaches it at once.
+   */
+  #show(record: GenerationRecord | null, live = false): void {
+    this.#record = record;
+    const wait = this.#panelAt + PANEL_REFRESH_MS - performance.now();
+    if (live && wait > 0) {
+      this.#panelTimer ??= setTimeout(() => {
+        this.#panelTimer = null;
+        this.#panelAt = performance.now();
+        this.#panelRecord = this.#record;
+      }, wait);
+      return;
+    }
+    if (this.#panelTimer !== null) clearTimeout(this.#panelTimer);
+    this.#panelTimer = null;
+    this.#panelAt = live ? performance.now() : -Infinity;
+    this.#panelRecord = record;
+  }
+
   get running(): boolean {
     return this.#running;
   }
@@ -164,17 +204,17 @@ export class GenerationState {
       const record = await this.#generator.generate(settings, {
         ...(source ? { source } : {}),
         onBegin: (header) => {
-          if (current()) this.#record = { ...header, steps: [] };
+          if (current()) this.#show({ ...header, steps: [] });
         },
         onStep: (step, progress) => {
           if (!current() || !this.#record) return;
           // A new object per step (not per frame) so $state.raw readers see the change.
-          this.#record = { ...this.#record, steps: [...this.#record.steps, step] };
+          this.#show({ ...this.#record, steps: [...this.#record.steps, step] }, true);
           this.#progress = { ...progress };
         },
       });
       if (!current()) return null;
-      this.#record = record;
+      this.#show(record);
       this.#lastComplete = record;
       this.#progress = {
         done: record.steps.length,
@@ -190,7 +230,7 @@ export class GenerationState {
         : { kind: 'error', message: errorMessage(e), ...errorDetail(e) };
       // Keep the previous complete result explorable; with none, keep the partial steps.
       const partial = cancelled ? e.partial : this.#record;
-      this.#record = this.#lastComplete ?? (partial && partial.steps.length > 0 ? partial : null);
+      this.#show(this.#lastComplete ?? (partial && partial.steps.length > 0 ? partial : null));
       // The bar describes what is on screen: the previous result's steps, or the partial ones
       // out of those asked for (not "step 0/N" beside a finished image).
       const shown = this.#record;

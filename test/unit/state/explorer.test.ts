@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import { Explorer } from '../../../src/state/explorer.svelte.ts';
+import { PANEL_REFRESH_MS } from '../../../src/state/generation.svelte.ts';
 import { ModelLoadError } from '../../../src/core/errors.ts';
 import { ControlledGenerator, countingComputer } from './fakes.ts';
 
@@ -33,6 +34,41 @@ describe('Explorer', () => {
     expect(ex.generation.running).toBe(false);
     expect(ex.step).toBe(2);
     expect(ex.generation.progress.done).toBe(ex.generation.progress.total);
+  });
+
+  it('side panels follow a live run at most every PANEL_REFRESH_MS, and the whole record at its end', async () => {
+    vi.useFakeTimers();
+    try {
+      const { gen, ex, done } = await (async () => {
+        const gen = new ControlledGenerator();
+        const ex = new Explorer(gen, countingComputer());
+        ex.settings.prompt = 'a red circle';
+        ex.settings.steps = 5;
+        const done = ex.generate();
+        await vi.advanceTimersByTimeAsync(0);
+        return { gen, ex, done };
+      })();
+      gen.emit(); // the first step reaches the panels at once
+      expect([ex.stepCount, ex.panelStepCount, ex.panelStep]).toEqual([1, 1, 0]);
+      gen.emit();
+      gen.emit(); // the viewer follows every step; the panels hold until the interval is over
+      expect([ex.stepCount, ex.step, ex.panelStepCount]).toEqual([3, 2, 1]);
+      expect(ex.series?.t.length).toBe(1);
+      const held = ex.statsOf(1); // the chips' figures are those of the panels' step (0), not step 2
+      vi.advanceTimersByTime(PANEL_REFRESH_MS); // the catch-up brings the newest live record
+      expect([ex.panelStepCount, ex.panelStep]).toEqual([3, 2]);
+      expect(ex.series?.t.length).toBe(3);
+      expect([held?.peak, ex.statsOf(1)?.peak]).toEqual([1, 3]); // the fake map is position + step
+      gen.emit();
+      gen.emit();
+      gen.finish(); // the end reaches the panels at once, and no catch-up is left pending
+      await done;
+      expect([ex.panelStepCount, ex.panelStep, ex.series?.t.length]).toEqual([5, 4, 5]);
+      expect(ex.generation.panelRecord).toBe(ex.record);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a scrub during generation stops following; the image follows the step and kind', async () => {
