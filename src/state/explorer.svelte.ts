@@ -5,7 +5,7 @@
  * Everything a hover or scrub changes is a $derived read of cached data: no model run, no
  * aggregation on a cache hit.
  */
-import type { GenerationRecord, StepRecord, TokenInfo } from '../core/record.ts';
+import type { GenerationRecord, StepRecord } from '../core/record.ts';
 import type { Generator } from '../model/generator.ts';
 import type { WordScore } from '../scoring/word-scores.ts';
 import type { OverlayRenderer } from '../render/overlay-renderer.ts';
@@ -24,14 +24,9 @@ import { stepSeries, type StepSeries } from './step-series.ts';
 import { scaledMaps, wordStats, type WordStats } from './word-scale.ts';
 import type { DroppedField, HashState } from './url-hash.ts';
 import { LinkState } from './link.svelte.ts';
+import { chipsOf, type Chip } from './chips.ts';
 
-export interface Chip {
-  position: number;
-  /** Accessible name and label: the word as typed (normalised), or the special token. */
-  label: string;
-  special: boolean;
-  inVocab: boolean;
-}
+export type { Chip } from './chips.ts';
 
 /** What the viewer draws: the effective mode plus up to two maps. */
 export interface OverlayView {
@@ -228,19 +223,7 @@ export class Explorer {
   }
 
   /** Chips: the prompt's words, and with the toggle on the special tokens too. */
-  #chips = $derived.by((): Chip[] => {
-    const r = this.generation.record;
-    if (!r) return [];
-    const show = this.settings.showSpecial;
-    return r.tokens
-      .filter((t: TokenInfo) => show || !t.special)
-      .map((t: TokenInfo) => ({
-        position: t.position,
-        label: t.text,
-        special: t.special,
-        inVocab: t.special || (t.wordIndex !== null && (r.words[t.wordIndex]?.inVocab ?? false)),
-      }));
-  });
+  #chips = $derived.by(() => chipsOf(this.generation.record, this.settings.showSpecial));
   get chips(): Chip[] {
     return this.#chips;
   }
