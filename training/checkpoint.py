@@ -96,4 +96,7 @@ def lineage(ck, path):
         base["fineTunedFrom"] = ck["base"]
     if ck.get("imported_from"):
         base["rebuiltFromPackage"] = True
+        earlier = (ck.get("package_training") or {}).get("fineTunedFrom")
+        if earlier and "fineTunedFrom" not in base:  # the package's own lineage, as its manifest recorded it
+            base["fineTunedFrom"] = earlier
     return base

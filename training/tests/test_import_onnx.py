@@ -32,3 +32,14 @@ def test_a_package_without_fixtures_is_checked_in_onnxruntime(smoke_run, package
     diffs = import_onnx.check_against_ort(model, out)
     assert {"text_embeddings", "model_output", *[a["output"] for a in man["attention"]]} <= set(diffs)
     assert max(diffs.values()) < 1e-4, diffs
+
+
+def test_a_fine_tune_of_an_imported_package_keeps_the_packages_lineage():
+    import dataclasses
+    import config
+    earlier = {"preset": "world-relations", "steps": 1200, "fineTunedFrom": {"preset": "world", "steps": 3400}}
+    ck = dict(config=dataclasses.asdict(config.PRESETS["world-cover"]), step=300, elapsed=60.0,
+              imported_from="/x/public/models/scenes-v2", package_training={"preset": "world-cover", "fineTunedFrom": earlier})
+    base = checkpoint.lineage(ck, "training/runs/world-cover/ckpt.pt")
+    assert base["preset"] == "world-cover" and base["rebuiltFromPackage"] is True
+    assert base["fineTunedFrom"] == earlier
