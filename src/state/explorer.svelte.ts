@@ -73,13 +73,14 @@ export class Explorer {
     return this.generation.running ? this.generation.progress.total : (r?.steps.length ?? 0);
   }
 
-  /** The step on screen: the newest one while following a live run, else the chosen one. */
-  #step = $derived.by(() => {
-    const n = this.stepCount;
+  /** Of `n` steps, the one shown: the newest while following a live run, else the chosen one. */
+  #shownOf(n: number): number {
     if (n === 0) return 0;
     if (this.generation.running && this.selection.followLive) return n - 1;
     return Math.min(this.selection.step, n - 1);
-  });
+  }
+  /** The step on screen. */
+  #step = $derived.by(() => this.#shownOf(this.stepCount));
   get step(): number {
     return this.#step;
   }
@@ -87,14 +88,8 @@ export class Explorer {
   get panelStepCount(): number {
     return this.generation.panelRecord?.steps.length ?? 0;
   }
-
   /** The step the side panels mark: as `step`, within the panels' record. */
-  #panelStep = $derived.by(() => {
-    const n = this.panelStepCount;
-    if (n === 0) return 0;
-    if (this.generation.running && this.selection.followLive) return n - 1;
-    return Math.min(this.selection.step, n - 1);
-  });
+  #panelStep = $derived.by(() => this.#shownOf(this.panelStepCount));
   get panelStep(): number {
     return this.#panelStep;
   }
