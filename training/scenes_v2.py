@@ -102,13 +102,15 @@ GRAMMAR = (
 
 # the app's Examples menu for a v2 package (manifest: examples), one per thing v1 could not do; the first
 # (a v1 prompt, which opens a first visit) stays v1's first
+# the Examples menu of a v2 package (manifest `examples`); the relation ones are drawn right at the app's seed
+# 0 by both shipped v2 packages (session 6; "a pink star above a cyan heart" drew two cyan hearts there)
 EXAMPLES = [
     "a red circle on the left and a blue square on the right",
-    "a pink star above a cyan heart",
+    "a red heart above a blue ring",
     "a yellow diamond on the left, a green ring in the center and a purple cross on the right",
     "a small white star at the top on a dark background",
-    "a brown triangle to the left of a brown circle",
-    "a big orange heart below a small blue diamond",
+    "a blue triangle to the left of a blue star",
+    "a big blue square below a small orange star",
 ]
 
 GRAMMAR_SPEC = {  # what the runtime checks a prompt against before generating (manifest: grammarSpec)
