@@ -101,9 +101,8 @@ GRAMMAR = (
 )
 
 # the app's Examples menu for a v2 package (manifest: examples), one per thing v1 could not do; the first
-# (a v1 prompt, which opens a first visit) stays v1's first
-# the Examples menu of a v2 package (manifest `examples`); the relation ones are drawn right at the app's seed
-# 0 by both shipped v2 packages (session 6; "a pink star above a cyan heart" drew two cyan hearts there)
+# (a v1 prompt, which opens a first visit) stays v1's first; the relation ones are drawn right at the app's
+# seed 0 by both shipped v2 packages (session 6: "a pink star above a cyan heart" drew two cyan hearts there)
 EXAMPLES = [
     "a red circle on the left and a blue square on the right",
     "a red heart above a blue ring",
