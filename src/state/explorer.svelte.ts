@@ -130,18 +130,17 @@ export class Explorer {
     };
   }
 
-  /** All positions' maps for the current selection (cached; computed once per selection). */
-  #wordMaps = $derived.by(() => {
-    const r = this.generation.record;
-    return r ? this.maps.get(r, this.mapSelection) : null;
-  });
-
-  /** The maps as drawn: per-word or shared scale (see word-scale.ts). */
-  #scaled = $derived.by((): MapInput[] => {
-    const set = this.#wordMaps;
-    const r = this.generation.record;
+  /**
+   * All positions' maps of a record for a selection (cached: computed once per step and selection),
+   * as drawn: per-word or shared scale (see word-scale.ts); [] before the step exists.
+   */
+  #scaledAt(r: GenerationRecord | null, selection: MapSelection): MapInput[] {
+    const set = r ? this.maps.get(r, selection) : null;
     return set && r ? scaledMaps(set.maps, r.tokens, this.settings.scale) : [];
-  });
+  }
+
+  /** The maps as drawn at the step on screen. */
+  #scaled = $derived.by(() => this.#scaledAt(this.generation.record, this.mapSelection));
 
   mapOf(position: number | null): MapInput | null {
     if (position === null) return null;
@@ -152,8 +151,7 @@ export class Explorer {
   #panelScaled = $derived.by((): MapInput[] => {
     const r = this.generation.panelRecord;
     if (r === this.generation.record && this.#panelStep === this.#step) return this.#scaled;
-    const set = r ? this.maps.get(r, { ...this.mapSelection, step: this.#panelStep }) : null;
-    return set && r ? scaledMaps(set.maps, r.tokens, this.settings.scale) : [];
+    return this.#scaledAt(r, { ...this.mapSelection, step: this.#panelStep });
   });
 
   /** Peak and area above τ of every position's map as drawn, at the panels' step (index = position). */
