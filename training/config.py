@@ -119,17 +119,13 @@ _COVER = dict(ground_weight=0.03, **{**_COLOURS, "steps": 300, "warmup": 20})
 PRESETS["world-cover"] = TrainConfig(preset="world-cover", pixel_weight=0.05, **_COVER)
 PRESETS["world-cover-strong"] = TrainConfig(preset="world-cover-strong", pixel_weight=0.15, **_COVER)
 # stage 6 candidate (session 5, not shipped): stage 5 with stage 4's relation-heavy mix, to win back relations
-PRESETS["world-cover-relations"] = TrainConfig(
-    preset="world-cover-relations", pixel_weight=0.05,
-    **{**_COVER, "init_from": "training/runs/world-cover",
-       "form_p": {"single": 0.10, "pair": 0.25, "triple": 0.15, "relation": 0.50}})
-# stage 6 candidate (session 6): the same, with the pixel term only where the image is mostly drawn (t <= 0.5);
+_COVER_RELATIONS = dict(pixel_weight=0.05, **{**_COVER, "init_from": "training/runs/world-cover",
+                                              "form_p": {"single": 0.10, "pair": 0.25, "triple": 0.15, "relation": 0.50}})
+PRESETS["world-cover-relations"] = TrainConfig(preset="world-cover-relations", **_COVER_RELATIONS)
+# stage 6 as shipped (session 6): the same, with the pixel term only where the image is mostly drawn (t <= 0.5);
 # a relation's layout is decided early (high t), where covering the objects is not yet possible and the pixel
 # term may pull attention away from the words that place them (stage 5 cost relations 0.944 -> 0.833)
-PRESETS["world-cover-late"] = TrainConfig(
-    preset="world-cover-late", pixel_weight=0.05, pixel_t_max=0.5,
-    **{**_COVER, "init_from": "training/runs/world-cover",
-       "form_p": {"single": 0.10, "pair": 0.25, "triple": 0.15, "relation": 0.50}})
+PRESETS["world-cover-late"] = TrainConfig(preset="world-cover-late", pixel_t_max=0.5, **_COVER_RELATIONS)
 PRESETS["world-colours-heavy"] = TrainConfig(preset="world-colours-heavy", ground_weight=0.15,
                                              **{**_COLOURS, "repeat_colour_p": 0.5})
 PRESETS["world-smoke"] = TrainConfig(preset="world-smoke", model=world_v2_model(), world="v2", steps=20, batch_size=8,
