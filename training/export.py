@@ -58,10 +58,7 @@ def export(run, out, fixtures_dir=None, quiet=False, verify=True, int8=True):
     size = sum(os.path.getsize(os.path.join(out, n)) for n in ("manifest.json", "text_encoder.onnx", "unet.onnx"))
     if size > MAX_PACKAGE_BYTES:
         raise SystemExit(f"package is {size / 2**20:.1f} MiB > 16 MiB")
-    with tempfile.TemporaryDirectory() as tmp:
-        fdir = fixtures_dir or tmp
-        write_fixtures(model, fdir)
-        diffs = verify_with_ort(out, os.path.join(fdir, "golden.json")) if verify else None
+    diffs = write_and_verify_fixtures(model, out, fixtures_dir, verify)
     if diffs is not None and max(diffs.values()) > 1e-4:
         raise SystemExit(f"ONNX (onnxruntime-node) differs from PyTorch by more than 1e-4: {diffs}")
     if int8:
@@ -77,6 +74,15 @@ def export(run, out, fixtures_dir=None, quiet=False, verify=True, int8=True):
         else:
             print(f"onnxruntime-node vs PyTorch, max abs diff: {max(diffs.values()):.2e} over {len(diffs)} tensors")
     return man
+
+
+def write_and_verify_fixtures(model, pkg, fixtures_dir=None, verify=True):
+    """Writes model's golden fixtures (into fixtures_dir, else a temporary folder) and, with verify, runs the
+    package pkg on them in onnxruntime-node: {tensor: max abs diff}, or None (not asked, or no node)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fdir = fixtures_dir or tmp
+        write_fixtures(model, fdir)
+        return verify_with_ort(pkg, os.path.join(fdir, "golden.json")) if verify else None
 
 
 def verify_with_ort(pkg, golden):

@@ -127,11 +127,8 @@ def check_against_golden(model, golden_path):
 
 def check_against_ort(model, package):
     """Max |onnxruntime-node(package) - rebuilt PyTorch| per tensor, on fixtures the rebuilt model writes."""
-    from export import verify_with_ort
-    from fixtures import write_fixtures
-    with tempfile.TemporaryDirectory() as tmp:
-        write_fixtures(model, tmp)
-        diffs = verify_with_ort(package, os.path.join(tmp, "golden.json"))
+    from export import write_and_verify_fixtures
+    diffs = write_and_verify_fixtures(model, package)
     if diffs is None:
         sys.exit("error: --golden ort needs node and node_modules/onnxruntime-node (run npm ci)")
     return diffs
