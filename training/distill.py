@@ -66,6 +66,9 @@ class DistillConfig:
     ema_decay: float = 0.995
     teacher_mix: bool = False  # v2: draw scenes with the teacher's own form mix and colour repeats (its
     # TrainConfig.form_p, repeat_colour_p) instead of the world's default mix
+    t_early_frac: float = 0.0  # fraction of samples whose t is drawn from the early (noisy) half [0.5, 1]
+    # instead of [0, 1]: where a relation's layout is decided (training/README, stage 6), so where a student
+    # that is off by a little puts objects on the wrong side
     seed: int = 4242
     threads: int = 1
     device: str = "cpu"
@@ -87,6 +90,8 @@ PRESETS = {
                                  warmup=200, threads=4, ema_decay=0.999, ckpt_every_s=60.0, log_every=100),
     # the student of a stage-5 teacher: its prompts drawn as the teacher's were (same-colour pairs, more pairs)
     "distill-mix": DistillConfig(preset="distill-mix", teacher_mix=True),
+    # the same, twice as long, with half the samples in the layout-deciding half of t (session 7)
+    "distill-mix-early": DistillConfig(preset="distill-mix-early", teacher_mix=True, steps=1200, t_early_frac=0.5),
 }
 
 
@@ -104,6 +109,17 @@ def student_from_teacher(teacher):
     own.update({k: v for k, v in src.items() if k in own})
     student.load_state_dict(own)
     return student
+
+
+def sample_t(dcfg, B, gen):
+    """B flow times: uniform on [0, 1] (the sampler's grid covers it evenly), except a t_early_frac share
+    drawn from the early, noisy half [0.5, 1]. The second draw happens only when that share is > 0, so
+    the other presets' random streams (and students) stay as shipped."""
+    t = torch.rand(B, generator=gen)  # (B,)
+    if dcfg.t_early_frac > 0:
+        early = torch.rand(B, generator=gen) < dcfg.t_early_frac  # (B,)
+        t = torch.where(early, 0.5 + 0.5 * t, t)
+    return t
 
 
 def teacher_target(teacher, xt, t, ctx_c, ctx_u, w):
@@ -191,7 +207,7 @@ def distill(dcfg, teacher_run, out, max_steps=None, quiet=False, steps=None):
         ids = torch.from_numpy(b.input_ids)  # (B, T)
         drop = torch.rand(B, generator=gen) < dcfg.uncond_frac
         ids = torch.where(drop[:, None], empty[None], ids)  # (B, T)
-        t = torch.rand(B, generator=gen)  # (B,) uniform: the sampler's grid covers [0, 1] evenly
+        t = sample_t(dcfg, B, gen)  # (B,) in [0, 1]
         w = dcfg.guidance_min + (dcfg.guidance_max - dcfg.guidance_min) * torch.rand(B, generator=gen)  # (B,)
         eps = torch.randn(x0.shape, generator=gen)
         xt = (1 - t[:, None, None, None]) * x0 + t[:, None, None, None] * eps  # (B, 3, 32, 32)

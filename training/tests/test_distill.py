@@ -92,3 +92,15 @@ def test_distill_mix_draws_the_teachers_own_scene_mix():
         multi = [[o["colour"] for o in s["objects"]] for s in b.scenes if len(s["objects"]) > 1]
         share[name] = np.mean([len(set(c)) < len(c) for c in multi])
     assert share["distill"] < 0.1 < 0.2 < share["distill-mix"], share  # same-colour scenes ~4% vs ~30%
+
+
+def test_sample_t_draws_the_early_share_from_the_noisy_half():
+    def gen():
+        return torch.Generator().manual_seed(0)
+
+    uniform = distill.sample_t(distill.PRESETS["distill-mix"], 4000, gen())
+    early = distill.sample_t(distill.PRESETS["distill-mix-early"], 4000, gen())
+    assert torch.equal(uniform, torch.rand(4000, generator=gen()))  # one draw: the shipped stream
+    assert 0.45 < (uniform >= 0.5).float().mean() < 0.55
+    assert 0.70 < (early >= 0.5).float().mean() < 0.80  # half uniform + half from [0.5, 1] = 75 %
+    assert early.min() >= 0 and early.max() <= 1
