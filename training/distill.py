@@ -90,7 +90,8 @@ PRESETS = {
                                  warmup=200, threads=4, ema_decay=0.999, ckpt_every_s=60.0, log_every=100),
     # the student of a stage-5 teacher: its prompts drawn as the teacher's were (same-colour pairs, more pairs)
     "distill-mix": DistillConfig(preset="distill-mix", teacher_mix=True),
-    # the same, twice as long, with half the samples in the layout-deciding half of t (session 7)
+    # the same, twice as long, half the samples in the layout-deciding half of t: session 7's try at the
+    # teacher's relations, not shipped (relations 0.700 vs 0.725 on 120 images; training/README.md)
     "distill-mix-early": DistillConfig(preset="distill-mix-early", teacher_mix=True, steps=1200, t_early_frac=0.5),
 }
 
