@@ -67,8 +67,8 @@ class DistillConfig:
     teacher_mix: bool = False  # v2: draw scenes with the teacher's own form mix and colour repeats (its
     # TrainConfig.form_p, repeat_colour_p) instead of the world's default mix
     t_early_frac: float = 0.0  # fraction of samples whose t is drawn from the early (noisy) half [0.5, 1]
-    # instead of [0, 1]: where a relation's layout is decided (training/README, stage 6), so where a student
-    # that is off by a little puts objects on the wrong side
+    # instead of [0, 1], where a relation's layout is decided (training/README, stage 6); tried at 0.5 to win
+    # back the teacher's relations, it did not (training/README, session 7)
     seed: int = 4242
     threads: int = 1
     device: str = "cpu"

@@ -7,10 +7,10 @@
  * The page itself is composited on the CPU (`--disable-gpu-compositing`), as Chrome does on a
  * machine without a usable GPU: it falls back to its software display compositor, and SwiftShader
  * serves WebGL (and WebGPU) only. Without the flag, `--use-angle=swiftshader` also routes every
- * composited frame through SwiftShader GL, a set-up no user has: each live frame then cost ~86 ms
- * of GPU-process CPU (SkiaOutputSurfaceImplOnGpu::SwapBuffers in a trace), taken from the core
- * the WASM worker computes on, and click → final frame of a 25-step generation was 0.88x as long
- * with the flag (bench/README.md, issue 14).
+ * composited frame through SwiftShader GL, which Chrome never picks for a user: each live frame
+ * then cost ~86 ms of GPU-process CPU (SkiaOutputSurfaceImplOnGpu::SwapBuffers in a trace), taken
+ * from the core the WASM worker computes on, and click → final frame of a 25-step generation was
+ * 0.88x as long with the flag (bench/README.md, issue 14).
  */
 import { chromium, type Browser } from 'playwright-core';
 

@@ -137,7 +137,8 @@ function wasmThreads(env: EpEnvironment): { threads: number; why: string } {
     // GPU process compositing each live frame on the CPU (at a higher priority than the worker).
     // Two WASM threads then keep waiting for the one that was descheduled: on a 2-core machine one
     // thread ran a 25-step generation in 0.71x the time of two (issue 14, bench/README.md), and
-    // with the page composited in software, as Chrome without a GPU does, still 527 vs 554-654 ms.
+    // with the page composited in software, as Chrome without a GPU does, one thread still took
+    // 527 ms against two threads' 554-654 ms (session 7).
     return { threads: 1, why: `1 thread (${cores} core(s): one is left to the page)` };
   }
   const threads = Math.max(1, Math.min(2, cores));
